@@ -1,0 +1,1 @@
+"""The recs domain: services, rules, dates, reports, importers and Block Kit views."""

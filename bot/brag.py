@@ -1,0 +1,123 @@
+"""BRAG, derived and never typed: one rule, as Python for one item and as SQL for many.
+
+Blue: completed, assured or embedded. Red: past due and not Blue. Amber: at risk,
+or due soon and not started, or no update for too long. Green: everything else.
+The two forms are tested against each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, case
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import CLOSED_STATUSES, DONE_STATUSES, Board, Recommendation, Status
+
+
+class Brag(StrEnum):
+    blue = "blue"
+    red = "red"
+    amber = "amber"
+    green = "green"
+    grey = "grey"  # closed: not implemented or superseded; never chased
+
+
+BRAG_ORDER = {Brag.red: 0, Brag.amber: 1, Brag.green: 2, Brag.blue: 3, Brag.grey: 4}
+BRAG_EMOJI = {
+    Brag.red: ":red_circle:",
+    Brag.amber: ":large_orange_circle:",
+    Brag.green: ":large_green_circle:",
+    Brag.blue: ":large_blue_circle:",
+    Brag.grey: ":white_circle:",
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    due_within_days: int = 30
+    stale_days: int = 60
+
+    @classmethod
+    def of(cls, board: Board | None) -> Thresholds:
+        if board is None:
+            return cls()
+        return cls(board.amber_due_within_days, board.amber_stale_days)
+
+
+def _stale_before(today: date, thresholds: Thresholds) -> datetime:
+    from datetime import UTC
+
+    return datetime.combine(today - timedelta(days=thresholds.stale_days), time(), UTC)
+
+
+def brag_of(
+    *,
+    status: Status,
+    at_risk: bool,
+    due_on: date | None,
+    last_update_at: datetime | None,
+    created_at: datetime,
+    today: date,
+    thresholds: Thresholds = Thresholds(),
+) -> Brag:
+    if status in DONE_STATUSES:
+        return Brag.blue
+    if status in CLOSED_STATUSES:
+        return Brag.grey
+    if due_on is not None and due_on < today:
+        return Brag.red
+    if at_risk:
+        return Brag.amber
+    soon = today + timedelta(days=thresholds.due_within_days)
+    if status == Status.not_started and due_on is not None and due_on <= soon:
+        return Brag.amber
+    if (last_update_at or created_at) < _stale_before(today, thresholds):
+        return Brag.amber
+    return Brag.green
+
+
+def brag_for(rec: Recommendation, today: date, thresholds: Thresholds = Thresholds()) -> Brag:
+    return brag_of(
+        status=rec.status,
+        at_risk=rec.at_risk,
+        due_on=rec.due_on,
+        last_update_at=rec.last_update_at,
+        created_at=rec.created_at,
+        today=today,
+        thresholds=thresholds,
+    )
+
+
+def brag_sql(today: date, thresholds: Thresholds = Thresholds()) -> ColumnElement[Any]:
+    """The same rule as a SQL CASE over the recommendation table, for lists and counts."""
+    r = Recommendation
+    soon = today + timedelta(days=thresholds.due_within_days)
+    last_touch = case(
+        (r.last_update_at.is_(None), r.created_at),  # type: ignore[union-attr]
+        else_=r.last_update_at,
+    )
+    return case(
+        (r.status.in_(DONE_STATUSES), Brag.blue.value),  # type: ignore[attr-defined]
+        (r.status.in_(CLOSED_STATUSES), Brag.grey.value),  # type: ignore[attr-defined]
+        (and_(r.due_on.is_not(None), r.due_on < today), Brag.red.value),  # type: ignore[union-attr,operator]
+        (r.at_risk.is_(True), Brag.amber.value),  # type: ignore[attr-defined]
+        (
+            and_(
+                r.status == Status.not_started,
+                r.due_on.is_not(None),  # type: ignore[union-attr]
+                r.due_on <= soon,  # type: ignore[operator]
+            ),
+            Brag.amber.value,
+        ),
+        (last_touch < _stale_before(today, thresholds), Brag.amber.value),
+        else_=Brag.green.value,
+    )
+
+
+def brag_rank_sql(brag: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Worst first: the order lists and App Home sort by."""
+    return case(*((brag == b.value, rank) for b, rank in BRAG_ORDER.items()), else_=9)

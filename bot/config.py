@@ -1,0 +1,22 @@
+"""Configuration from the environment or a `.env` file (PRODUCT.md, "Running it")."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import default_database_url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    port: int = 3000
+    recs_tz: str = "Europe/London"
+    recs_board: str = "Safeguarding Children Board"
+    recs_log_level: str = "INFO"

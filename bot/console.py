@@ -1,0 +1,159 @@
+"""The console: type `/recs …` as any user and read the replies as text (like Hubot's shell).
+
+It runs the same parser, services and views as Slack; only the transport differs.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, time
+from typing import TextIO
+
+from bot import dates
+from bot.actors import Actor
+from bot.errors import UserError
+from bot.runner import CommandRunner, Reply
+from bot.views.text import blocks_to_text
+from storage import queries
+from storage.db import Database
+from storage.models import UpdateSource
+
+PROMPT = "recs> "
+
+CONSOLE_HELP = """Console commands:
+  /recs …            any /recs command (try /recs help)
+  /as @name          act as another person (by first name, full name or email)
+  /who               who you are acting as, and who else there is
+  /time 2015-03-01   move the clock (a date, or a date and time: 2015-03-01T09:30)
+  /quit              leave"""
+
+
+class MovableClock:
+    """Real time by default; the console's `/time` pins it for demos."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._pinned = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self._pinned or datetime.now(UTC)
+
+    def set(self, when: datetime) -> None:
+        with self._lock:
+            self._pinned = when
+
+
+class Console:
+    def __init__(
+        self,
+        db: Database,
+        clock: MovableClock,
+        *,
+        out: TextIO = sys.stdout,
+        on_tick: Callable[[], Iterable[str]] | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.out = out
+        self.runner = CommandRunner(db, source=UpdateSource.console)
+        self.actor = self._default_actor()
+        self.on_tick = on_tick  # reminders that fire when the clock moves (the scheduler)
+
+    def _default_actor(self) -> Actor:
+        with self.db.unit_of_work(write=False) as uow:
+            board = queries.first_board(uow.session)
+            admins = (
+                queries.people_with_role(uow.session, board.id, "admin")
+                if board and board.id
+                else []
+            )
+        if admins:
+            return Actor(admins[0].id, admins[0].name)
+        return Actor("U0CONSOLE", "console", is_workspace_admin=True)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def run(self, lines: Iterable[str], *, interactive: bool = False) -> None:
+        self.say(f"recs console — acting as {self.actor.name}. Type /help for console commands.")
+        if interactive:
+            self.say(PROMPT.rstrip())
+        for raw in lines:
+            line = raw.strip()
+            if not line:
+                continue
+            if not interactive:
+                self.say(f"{PROMPT}{line}")
+            if line in {"/quit", "/exit"}:
+                break
+            self.handle(line)
+
+    def handle(self, line: str) -> None:
+        word, _, rest = line.partition(" ")
+        if word == "/recs":
+            self.show(self.runner.run(self.actor, rest))
+        elif word == "/as":
+            self.switch(rest)
+        elif word == "/time":
+            self.move_clock(rest)
+        elif word == "/who":
+            self.who()
+        elif word in {"/help", "help"}:
+            self.say(CONSOLE_HELP)
+        else:
+            self.say("Type /recs help, or /help for console commands.")
+
+    def show(self, reply: Reply) -> None:
+        self.say(blocks_to_text(reply.blocks) if reply.blocks else reply.text)
+        if reply.public:
+            self.say("  (posted in the channel)")
+        if reply.modal:
+            self.say(
+                f"  (in Slack this opens the {reply.modal} form; here, give the details inline: "
+                "see /recs help add)"
+            )
+        for dm in reply.direct_messages:
+            self.say(f"  → DM to {dm.user_id}: {dm.text}")
+        if reply.upload:
+            self.say(f"  (uploads {reply.upload[0]}; use `python app.py export` here)")
+        if reply.later:
+            self.show(reply.later())
+
+    def switch(self, handle: str) -> None:
+        with self.db.unit_of_work(write=False) as uow:
+            found = queries.person_by_name_or_email(uow.session, handle)
+        if not found:
+            self.say(f"No one called {handle}. Try /who.")
+            return
+        self.actor = Actor(found.id, found.name, is_workspace_admin=found.is_workspace_admin)
+        self.say(f"Now acting as {found.name}.")
+
+    def who(self) -> None:
+        with self.db.unit_of_work(write=False) as uow:
+            people = queries.all_people(uow.session)
+        self.say(f"You are {self.actor.name}. People: " + ", ".join(p.name for p in people))
+
+    def move_clock(self, text: str) -> None:
+        try:
+            when = parse_moment(text)
+        except UserError as exc:
+            self.say(str(exc))
+            return
+        self.clock.set(when)
+        self.say(f"The clock is now {when:%A %d %B %Y %H:%M} UTC.")
+        if self.on_tick:
+            for line in self.on_tick():
+                self.say(line)
+
+
+def parse_moment(text: str) -> datetime:
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        day = dates.parse_day(text)
+        return datetime.combine(day, time(9, 0), UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,205 @@
+"""Read use cases: what a list, a `show` or App Home needs, in one query each where possible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from bot.brag import Brag, Thresholds, brag_for, brag_rank_sql, brag_sql
+from bot.services import board_of, get_recommendation, get_review
+from storage import queries
+from storage.models import (
+    Agency,
+    Board,
+    DueDateChange,
+    Evidence,
+    Person,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationPart,
+    RecommendationTheme,
+    Review,
+)
+from storage.queries import RecommendationFilter, RecommendationRow
+
+PAGE_SIZE = 40  # a whole review plan of dozens fits one message (50 blocks)
+
+
+@dataclass
+class RecommendationPage:
+    title: str
+    rows: list[RecommendationRow]
+    total: int
+    page: int
+    page_size: int
+    command: str  # the list command, so the pagination buttons can run it again
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def list_page(
+    session: Session,
+    flt: RecommendationFilter,
+    *,
+    today: date,
+    thresholds: Thresholds,
+    title: str,
+    command: str,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> RecommendationPage:
+    brag = brag_sql(today, thresholds)
+    rows, total = queries.list_recommendations(
+        session, flt, brag, brag_rank_sql(brag), page=page, page_size=page_size
+    )
+    return RecommendationPage(title, rows, total, page, page_size, command)
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    author: str
+    text: str
+    kind: str  # "update", "evidence", "due"
+
+
+@dataclass
+class RecommendationDetail:
+    rec: Recommendation
+    review: Review
+    board: Board
+    agency: str | None
+    lead_officer: str | None
+    brag: Brag
+    updates: list[ProgressUpdate]
+    evidence: list[Evidence]
+    due_changes: list[DueDateChange]
+    parts: list[RecommendationPart]
+    themes: list[str]
+    names: dict[str, str] = field(default_factory=dict)
+
+    def history(self) -> list[HistoryEntry]:
+        entries = [
+            HistoryEntry(u.created_at, self.name(u.author_id), describe_update(u), "update")
+            for u in self.updates
+        ]
+        entries += [
+            HistoryEntry(e.posted_at, self.name(e.posted_by_id), describe_evidence(e), "evidence")
+            for e in self.evidence
+        ]
+        entries += [
+            HistoryEntry(c.changed_at, self.name(c.changed_by_id), describe_due_change(c), "due")
+            for c in self.due_changes
+        ]
+        return sorted(entries, key=lambda e: e.at)
+
+    def name(self, user_id: str | None) -> str:
+        if user_id is None:
+            return "—"
+        return self.names.get(user_id, user_id)
+
+
+def status_words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def describe_update(update: ProgressUpdate) -> str:
+    parts = []
+    if update.status_to:
+        parts.append(f"status → {status_words(update.status_to)}")
+    if update.at_risk_to is True:
+        parts.append("flagged at risk")
+    if update.at_risk_to is False:
+        parts.append("back on track")
+    if update.text:
+        parts.append(update.text)
+    return "; ".join(parts) or "(no text)"
+
+
+def describe_evidence(evidence: Evidence) -> str:
+    what = evidence.url or f"file {evidence.slack_file_id}"
+    text = f"evidence ({evidence.state}): {what}"
+    if evidence.description:
+        text += f" — {evidence.description}"
+    if evidence.review_reason:
+        text += f" [reason: {evidence.review_reason}]"
+    return text
+
+
+def describe_due_change(change: DueDateChange) -> str:
+    old = f"{change.old_due_on:%d %b %Y}" if change.old_due_on else "none"
+    text = f"due date {old} → {change.new_due_on:%d %b %Y} (“{change.new_timescale}”)"
+    return text + (f": {change.reason}" if change.reason else "")
+
+
+def detail(session: Session, ref: str, today: date) -> RecommendationDetail:
+    rec = get_recommendation(session, ref)
+    review = session.get(Review, rec.review_id)
+    assert review is not None
+    board = board_of(session, rec)
+    agency = session.get(Agency, rec.agency_id) if rec.agency_id else None
+    lead = session.get(Person, rec.lead_officer_id) if rec.lead_officer_id else None
+    updates, evidence, moves = queries.history(session, rec.id)  # type: ignore[arg-type]
+    parts = session.exec(
+        select(RecommendationPart).where(RecommendationPart.recommendation_id == rec.id)
+    ).all()
+    themes = session.exec(
+        select(RecommendationTheme.theme).where(RecommendationTheme.recommendation_id == rec.id)
+    ).all()
+    people = {u.author_id for u in updates} | {e.posted_by_id for e in evidence}
+    people |= {c.changed_by_id for c in moves}
+    return RecommendationDetail(
+        rec=rec,
+        review=review,
+        board=board,
+        agency=agency.name if agency else None,
+        lead_officer=lead.name if lead else None,
+        brag=brag_for(rec, today, Thresholds.of(board)),
+        updates=list(updates),
+        evidence=list(evidence),
+        due_changes=list(moves),
+        parts=list(parts),
+        themes=list(themes),
+        names=queries.names_of(session, people),
+    )
+
+
+def review_filter(session: Session, code: str | None) -> tuple[int | None, str]:
+    if not code:
+        return None, "All reviews"
+    review = get_review(session, code)
+    return review.id, f"{review.title} ({review.code})"
+
+
+def thresholds_for(session: Session, review_id: int | None) -> Thresholds:
+    if review_id is None:
+        return Thresholds.of(queries.first_board(session))
+    board_id = queries.board_id_of_review(session, review_id)
+    return Thresholds.of(session.get(Board, board_id) if board_id else None)
+
+
+def reviews(session: Session) -> list[Review]:
+    return list(session.exec(select(Review).order_by(Review.code)).all())
+
+
+def sample_completed(session: Session, n: int, today: date) -> list[RecommendationRow]:
+    """n completed, not yet assured recommendations, drawn at random for verification."""
+    import random
+
+    from storage.models import Status
+
+    page = list_page(
+        session,
+        RecommendationFilter(statuses=(Status.completed,)),
+        today=today,
+        thresholds=Thresholds.of(queries.first_board(session)),
+        title="",
+        command="",
+        page_size=500,
+    )
+    rows = page.rows
+    return random.SystemRandom().sample(rows, min(n, len(rows)))

@@ -1,0 +1,435 @@
+"""Runs one `/recs` command for one actor: parse, one service call, one view.
+
+Slack's handlers and the console both call `CommandRunner.run`; there is no second
+implementation of any command.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import commands as c
+from bot import reads, services, summary
+from bot.actors import Actor, Role, board_roles
+from bot.brag import Thresholds
+from bot.errors import NotFound, UserError
+from bot.views import recommendations as views
+from bot.views import summary as summary_views
+from storage import queries
+from storage.db import Database, UnitOfWork, is_connection_error
+from storage.models import Person, Status, UpdateSource
+from storage.queries import RecommendationFilter
+
+log = logging.getLogger(__name__)
+
+TRY_AGAIN = (
+    "The database is not answering just now. Nothing was saved: please try again in a minute."
+)
+
+
+@dataclass
+class DirectMessage:
+    user_id: str
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Reply:
+    """What a command answers: blocks for Slack, the same blocks as text for the console."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    public: bool = False
+    ok: bool = True
+    modal: str | None = None  # a view to open: Slack opens it; the console explains
+    modal_context: dict[str, Any] = field(default_factory=dict)
+    upload: tuple[str, bytes, str] | None = None  # filename, content, title
+    direct_messages: list[DirectMessage] = field(default_factory=list)
+    later: Callable[[], Reply] | None = None  # slow work to run after the ack
+
+    @classmethod
+    def error(cls, exc: UserError) -> Reply:
+        return cls(text=str(exc), blocks=views.error_blocks(exc.message, exc.example), ok=False)
+
+    @classmethod
+    def done(cls, text: str, ref: str | None = None) -> Reply:
+        return cls(text=text, blocks=views.confirmation_blocks(text, ref=ref))
+
+
+class CommandRunner:
+    def __init__(self, db: Database, *, source: UpdateSource = UpdateSource.command) -> None:
+        self.db = db
+        self.source = source
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def run(self, actor: Actor, text: str, *, channel_id: str | None = None) -> Reply:
+        try:
+            command = c.parse(text)
+            return self.execute(actor, command, channel_id=channel_id)
+        except UserError as exc:
+            return Reply.error(exc)
+        except SQLAlchemyError as exc:
+            return self.failure(exc)
+
+    def execute(self, actor: Actor, command: c.Command, *, channel_id: str | None = None) -> Reply:
+        handler = getattr(self, "_" + type(command).__name__.lower())
+        reply: Reply = handler(actor, command)
+        return reply
+
+    def failure(self, exc: Exception) -> Reply:
+        if is_connection_error(exc):
+            log.warning("database unavailable: %s", type(exc).__name__)
+            return Reply(text=TRY_AGAIN, blocks=views.error_blocks(TRY_AGAIN, None), ok=False)
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("command failed (error id %s)", error_id)
+        text = f"Sorry, something went wrong on our side (error id {error_id}). Nothing was saved."
+        return Reply(text=text, blocks=views.error_blocks(text, None), ok=False)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def write(self) -> UnitOfWork:
+        return self.db.unit_of_work(write=True)
+
+    def read(self) -> UnitOfWork:
+        return self.db.unit_of_work(write=False)
+
+    def today(self) -> date:
+        return self.db.clock().date()
+
+    @staticmethod
+    def me(uow: UnitOfWork, actor: Actor) -> Person:
+        return services.ensure_person(
+            uow.session, actor.user_id, actor.name or None, team_id=actor.team_id
+        )
+
+    @staticmethod
+    def resolve(uow: UnitOfWork, mention: c.Mention) -> Person:
+        slack_id = mention.slack_id
+        if slack_id:
+            name = mention.raw.split("|", 1)[1].rstrip(">") if "|" in mention.raw else None
+            return services.ensure_person(uow.session, slack_id, name)
+        found = queries.person_by_name_or_email(uow.session, mention.handle)
+        if found is None:
+            raise NotFound(f"I don't know anyone called @{mention.handle[:40]}.", example="@jane")
+        return found
+
+    # --- commands -------------------------------------------------------------------------
+
+    def _help(self, actor: Actor, cmd: c.Help) -> Reply:
+        blocks = views.help_blocks(cmd.topic)
+        return Reply(text="recs help", blocks=blocks)
+
+    def _home(self, actor: Actor, cmd: c.Home) -> Reply:
+        with self.read() as uow:
+            chaired = queries.boards_chaired_by(uow.session, actor.user_id)
+        if chaired:
+            return self._summary(actor, c.Summary())
+        return self._listrecs(
+            actor,
+            c.ListRecs(mine=True),
+            title="Your open recommendations",
+            statuses=(Status.not_started, Status.in_progress),
+        )
+
+    def _listrecs(
+        self,
+        actor: Actor,
+        cmd: c.ListRecs,
+        *,
+        title: str | None = None,
+        statuses: tuple[Status, ...] = (),
+    ) -> Reply:
+        with self.read() as uow:
+            session = uow.session
+            review_id, review_title = reads.review_filter(session, cmd.review)
+            agency_ids = None
+            if cmd.agency:
+                board_id = queries.board_id_of_review(session, review_id) if review_id else None
+                matches = queries.agencies_matching(session, board_id, cmd.agency)
+                if not matches:
+                    raise NotFound(
+                        f"No agency matches '{cmd.agency[:60]}'.",
+                        example='/recs list H agency:"Thames Valley Police"',
+                    )
+                agency_ids = tuple(a.id for a in matches if a.id is not None)
+            owner = None
+            if cmd.owner:
+                owner = self.resolve(uow, cmd.owner).id
+            elif cmd.mine:
+                owner = actor.user_id
+            flt = RecommendationFilter(
+                review_id=review_id,
+                agency_ids=agency_ids,
+                statuses=cmd.statuses or statuses or None,
+                brag=cmd.rag,
+                overdue_before=self.today() if cmd.overdue else None,
+                owned_by=owner,
+            )
+            page = reads.list_page(
+                session,
+                flt,
+                today=self.today(),
+                thresholds=reads.thresholds_for(session, review_id),
+                title=title or _list_title(review_title, cmd),
+                command=_list_command(cmd),
+                page=cmd.page,
+            )
+        return Reply(
+            text=f"{page.title}: {page.total} recommendations",
+            blocks=views.list_blocks(page, self.today()),
+        )
+
+    def _show(self, actor: Actor, cmd: c.Show) -> Reply:
+        with self.read() as uow:
+            detail = reads.detail(uow.session, cmd.ref, self.today())
+        return Reply(
+            text=f"{detail.rec.ref}: {detail.rec.text[:200]}",
+            blocks=views.detail_blocks(detail, self.today()),
+        )
+
+    def _add(self, actor: Actor, cmd: c.Add) -> Reply:
+        if cmd.needs_form:
+            return Reply(text="Opening the form to add a recommendation.", modal="add")
+        with self.write() as uow:
+            self.me(uow, actor)
+            lead = self.resolve(uow, cmd.lead).id if cmd.lead else None
+            rec = services.add_recommendation(
+                uow,
+                actor,
+                services.NewRecommendation(
+                    review_code=cmd.review or "",
+                    text=cmd.text or "",
+                    agency=cmd.agency,
+                    lead_officer_id=lead,
+                    due=cmd.due,
+                    label=cmd.label,
+                ),
+                source=self.source,
+            )
+            uow.commit()
+        return Reply.done(f"Added {rec.ref}.", rec.ref)
+
+    def _update(self, actor: Actor, cmd: c.Update) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            if cmd.status == Status.not_implemented:
+                services.close_not_implemented(uow, actor, cmd.ref, cmd.note)
+            elif cmd.status == Status.superseded:
+                services.supersede(uow, actor, cmd.ref, cmd.superseded_by or "", cmd.note)
+            else:
+                services.record_update(
+                    uow,
+                    actor,
+                    cmd.ref,
+                    status=cmd.status,
+                    at_risk=cmd.at_risk,
+                    note=cmd.note,
+                    source=self.source,
+                )
+            uow.commit()
+        what = status_phrase(cmd.status, cmd.at_risk)
+        return Reply.done(f"{cmd.ref}: {what}.", cmd.ref)
+
+    def _note(self, actor: Actor, cmd: c.Note) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            services.record_update(uow, actor, cmd.ref, note=cmd.text, source=self.source)
+            uow.commit()
+        return Reply.done(f"{cmd.ref}: note added.", cmd.ref)
+
+    def _done(self, actor: Actor, cmd: c.Done) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            services.mark_done(
+                uow, actor, cmd.ref, evidence_url=cmd.url, note=cmd.note, source=self.source
+            )
+            uow.commit()
+        return Reply.done(
+            f"{cmd.ref} is marked completed. A chair will review the evidence.", cmd.ref
+        )
+
+    def _assign(self, actor: Actor, cmd: c.Assign) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            person = self.resolve(uow, cmd.user)
+            services.assign(uow, actor, cmd.ref, person.id)
+            uow.commit()
+        return Reply.done(f"{cmd.ref}: lead officer is now {person.name}.", cmd.ref)
+
+    def _changeagency(self, actor: Actor, cmd: c.ChangeAgency) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            rec = services.change_agency(uow, actor, cmd.ref, cmd.agency)
+            uow.commit()
+        return Reply.done(f"{rec.ref}: owner agency changed.", rec.ref)
+
+    def _due(self, actor: Actor, cmd: c.Due) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            change = services.move_due_date(uow, actor, cmd.ref, cmd.when, cmd.reason)
+            uow.commit()
+        return Reply.done(f"{cmd.ref} is now due {change.new_due_on:%d %B %Y}.", cmd.ref)
+
+    def _addevidence(self, actor: Actor, cmd: c.AddEvidence) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            services.attach_evidence(uow, actor, cmd.ref, cmd.url, cmd.description)
+            uow.commit()
+        return Reply.done(f"{cmd.ref}: evidence recorded.", cmd.ref)
+
+    def _signoff(self, actor: Actor, cmd: c.SignOff) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            services.sign_off(uow, actor, cmd.ref, cmd.note)
+            uow.commit()
+        return Reply.done(f"{cmd.ref} is signed off (assured).", cmd.ref)
+
+    def _reject(self, actor: Actor, cmd: c.Reject) -> Reply:
+        with self.write() as uow:
+            self.me(uow, actor)
+            services.reject(uow, actor, cmd.ref, cmd.reason)
+            rec = services.get_recommendation(uow.session, cmd.ref)
+            owner = rec.lead_officer_id
+            uow.commit()
+        reply = Reply.done(f"{cmd.ref} is sent back to in progress.", cmd.ref)
+        if owner:
+            text = f"{cmd.ref} was sent back by the chair: {cmd.reason}"
+            reply.direct_messages.append(
+                DirectMessage(owner, text, views.confirmation_blocks(text))
+            )
+        return reply
+
+    def _away(self, actor: Actor, cmd: c.Away) -> Reply:
+        with self.write() as uow:
+            deputy = self.resolve(uow, cmd.deputy).id if cmd.deputy else None
+            services.set_away(uow, actor, cmd.until, deputy)
+            uow.commit()
+        handed = " Your deputy gets them meanwhile." if deputy else ""
+        return Reply.done(f"Your reminders are paused until {cmd.until:%d %B %Y}.{handed}")
+
+    def _back(self, actor: Actor, cmd: c.Back) -> Reply:
+        with self.write() as uow:
+            services.set_away(uow, actor, None)
+            uow.commit()
+        return Reply.done("Welcome back: your reminders are on again.")
+
+    def _theme(self, actor: Actor, cmd: c.Theme) -> Reply:
+        with self.read() as uow:
+            page = reads.list_page(
+                uow.session,
+                RecommendationFilter(theme=cmd.name),
+                today=self.today(),
+                thresholds=Thresholds.of(queries.first_board(uow.session)),
+                title=f"Theme “{cmd.name}” across all reviews",
+                command=f'theme "{cmd.name}"',
+            )
+        return Reply(text=page.title, blocks=views.list_blocks(page, self.today()))
+
+    def _summary(self, actor: Actor, cmd: c.Summary) -> Reply:
+        with self.read() as uow:
+            review_id, title = reads.review_filter(uow.session, cmd.review)
+            result = summary.board_summary(
+                uow.session,
+                review_id,
+                title,
+                self.today(),
+                reads.thresholds_for(uow.session, review_id),
+            )
+        return Reply(
+            text=f"{title}: {result.total} recommendations",
+            blocks=summary_views.summary_blocks(result),
+            public=cmd.public,
+        )
+
+    def _sample(self, actor: Actor, cmd: c.Sample) -> Reply:
+        with self.read() as uow:
+            board = queries.first_board(uow.session)
+            roles = board_roles(uow.session, actor, board.id if board else None)
+            if not roles & {Role.chair, Role.admin}:
+                raise UserError("Only a chair of the board or a board admin can draw a sample.")
+            rows = reads.sample_completed(uow.session, cmd.n, self.today())
+        if not rows:
+            return Reply(
+                text="Nothing to sample: no completed recommendation awaits assurance.",
+                blocks=views.confirmation_blocks(
+                    "Nothing to sample: no completed recommendation awaits assurance."
+                ),
+            )
+        page = reads.RecommendationPage(
+            f"Sample of {len(rows)} completed recommendations to verify",
+            rows,
+            len(rows),
+            1,
+            len(rows),
+            "sample",
+        )
+        return Reply(text=page.title, blocks=views.list_blocks(page, self.today()), public=True)
+
+    def _import(self, actor: Actor, cmd: c.Import) -> Reply:
+        self._require_admin(actor)
+        return Reply(text="Opening the import form.", modal="import")
+
+    def _settings(self, actor: Actor, cmd: c.Settings) -> Reply:
+        self._require_admin(actor)
+        return Reply(text="Opening the board settings.", modal="settings")
+
+    def _require_admin(self, actor: Actor) -> None:
+        with self.read() as uow:
+            board = queries.first_board(uow.session)
+            roles = board_roles(uow.session, actor, board.id if board else None)
+        if Role.admin not in roles:
+            raise UserError("Only a board admin can do that.")
+
+
+def status_phrase(status: Status | None, at_risk: bool | None) -> str:
+    if status is not None:
+        return f"status is now {status.replace('_', ' ')}"
+    if at_risk is True:
+        return "flagged at risk"
+    if at_risk is False:
+        return "back on track"
+    return "note added"
+
+
+def _list_title(review_title: str, cmd: c.ListRecs) -> str:
+    bits = [review_title]
+    if cmd.agency:
+        bits.append(f"agency “{cmd.agency}”")
+    if cmd.statuses:
+        bits.append("status " + "/".join(s.replace("_", " ") for s in cmd.statuses))
+    if cmd.rag:
+        bits.append(cmd.rag)
+    if cmd.overdue:
+        bits.append("overdue")
+    if cmd.mine:
+        bits.append("mine")
+    return " · ".join(bits)
+
+
+def _list_command(cmd: c.ListRecs) -> str:
+    words = ["list"]
+    if cmd.review:
+        words.append(cmd.review)
+    if cmd.agency:
+        words.append(f'agency:"{cmd.agency}"')
+    if cmd.statuses:
+        words.append("status:" + ",".join(s.replace("_", "-") for s in cmd.statuses))
+    if cmd.rag:
+        words.append(f"rag:{cmd.rag}")
+    if cmd.overdue:
+        words.append("overdue")
+    if cmd.mine:
+        words.append("mine")
+    if cmd.owner:
+        words.append(f"owner:{cmd.owner.raw}")
+    return " ".join(words)

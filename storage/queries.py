@@ -1,0 +1,312 @@
+"""Read queries for lists, shows, roles and lookups: written once, indexed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Agency,
+    AgencyMember,
+    Board,
+    BoardRole,
+    DueDateChange,
+    Evidence,
+    Person,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationTheme,
+    Review,
+    Status,
+)
+
+
+def board_roles_of(session: Session, user_id: str, board_id: int | None) -> list[str]:
+    stmt = select(BoardRole.role).where(BoardRole.user_id == user_id)
+    if board_id is not None:
+        stmt = stmt.where(BoardRole.board_id == board_id)
+    return [str(r) for r in session.exec(stmt).all()]
+
+
+def board_id_of_review(session: Session, review_id: int) -> int | None:
+    return session.exec(select(Review.board_id).where(Review.id == review_id)).first()
+
+
+def is_owner(session: Session, user_id: str, rec: Recommendation) -> bool:
+    if rec.lead_officer_id == user_id:
+        return True
+    if rec.agency_id is None:
+        return False
+    member = session.exec(
+        select(AgencyMember).where(
+            AgencyMember.agency_id == rec.agency_id, AgencyMember.user_id == user_id
+        )
+    ).first()
+    return member is not None
+
+
+def recommendation_by_ref(
+    session: Session, ref: str, *, for_update: bool = False
+) -> Recommendation | None:
+    stmt = select(Recommendation).where(Recommendation.ref == ref)
+    if for_update:
+        # Serialises concurrent writers on one recommendation (a no-op on SQLite,
+        # where BEGIN IMMEDIATE already serialises all writers).
+        stmt = stmt.with_for_update()
+    return session.exec(stmt).first()
+
+
+def review_by_code(session: Session, code: str) -> Review | None:
+    return session.exec(select(Review).where(func.upper(Review.code) == code.upper())).first()
+
+
+def agency_by_name(session: Session, board_id: int, name: str) -> Agency | None:
+    wanted = name.strip().lower()
+    return session.exec(
+        select(Agency).where(
+            Agency.board_id == board_id,
+            or_(func.lower(Agency.name) == wanted, func.lower(Agency.short_name) == wanted),
+        )
+    ).first()
+
+
+def agencies_matching(session: Session, board_id: int | None, text: str) -> Sequence[Agency]:
+    stmt = select(Agency).where(
+        or_(
+            func.lower(Agency.name).contains(text.lower()),
+            func.lower(Agency.short_name) == text.lower(),
+        )
+    )
+    if board_id is not None:
+        stmt = stmt.where(Agency.board_id == board_id)
+    return session.exec(stmt.order_by(Agency.name)).all()
+
+
+def person(session: Session, user_id: str) -> Person | None:
+    return session.get(Person, user_id)
+
+
+def person_by_name_or_email(session: Session, handle: str) -> Person | None:
+    """By full name, email, the email's local part, or a first name that is unique."""
+    handle = handle.lstrip("@").strip().lower()
+    if not handle:
+        return None
+    exact = session.exec(
+        select(Person).where(
+            or_(
+                func.lower(Person.name) == handle,
+                func.lower(Person.email) == handle,
+                func.lower(Person.id) == handle,
+                func.lower(Person.email).like(handle + "@%"),
+            )
+        )
+    ).first()
+    if exact:
+        return exact
+    first_name = session.exec(
+        select(Person)
+        .where(
+            or_(
+                func.lower(Person.name).like(handle + " %"),
+                func.lower(Person.email).like(handle + ".%@%"),
+            )
+        )
+        .limit(2)
+    ).all()
+    return first_name[0] if len(first_name) == 1 else None
+
+
+def all_people(session: Session) -> Sequence[Person]:
+    return session.exec(
+        select(Person).where(col(Person.id).not_like("email:%")).order_by(Person.name)
+    ).all()
+
+
+def first_board(session: Session) -> Board | None:
+    return session.exec(select(Board).order_by(col(Board.id))).first()
+
+
+def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:
+    return session.exec(
+        select(Board)
+        .join(BoardRole, col(BoardRole.board_id) == Board.id)
+        .where(BoardRole.user_id == user_id, BoardRole.role == "chair")
+    ).all()
+
+
+def people_with_role(session: Session, board_id: int, role: str) -> Sequence[Person]:
+    return session.exec(
+        select(Person)
+        .join(BoardRole, col(BoardRole.user_id) == Person.id)
+        .where(BoardRole.board_id == board_id, BoardRole.role == role)
+        .order_by(Person.name)
+    ).all()
+
+
+@dataclass(frozen=True)
+class RecommendationFilter:
+    review_id: int | None = None
+    agency_ids: tuple[int, ...] | None = None
+    statuses: tuple[Status, ...] | None = None
+    brag: str | None = None
+    overdue_before: Any = None  # a date: due before it and not done
+    owned_by: str | None = None  # a user id: lead officer or agency member
+    theme: str | None = None
+
+
+def owned_by_clause(user_id: str) -> ColumnElement[bool]:
+    member_agencies = select(AgencyMember.agency_id).where(AgencyMember.user_id == user_id)
+    return or_(
+        Recommendation.lead_officer_id == user_id,
+        col(Recommendation.agency_id).in_(member_agencies),
+    )
+
+
+def history(
+    session: Session, rec_id: int
+) -> tuple[Sequence[ProgressUpdate], Sequence[Evidence], Sequence[DueDateChange]]:
+    updates = session.exec(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.recommendation_id == rec_id)
+        .order_by(col(ProgressUpdate.created_at), col(ProgressUpdate.id))
+    ).all()
+    evidence = session.exec(
+        select(Evidence)
+        .where(Evidence.recommendation_id == rec_id)
+        .order_by(col(Evidence.posted_at), col(Evidence.id))
+    ).all()
+    moves = session.exec(
+        select(DueDateChange)
+        .where(DueDateChange.recommendation_id == rec_id)
+        .order_by(col(DueDateChange.changed_at), col(DueDateChange.id))
+    ).all()
+    return updates, evidence, moves
+
+
+def names_of(session: Session, user_ids: set[str]) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    rows = session.exec(select(Person.id, Person.name).where(col(Person.id).in_(user_ids))).all()
+    return {pid: name for pid, name in rows}
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """One line of a list: the recommendation with its names and computed BRAG."""
+
+    id: int
+    ref: str
+    label: str
+    text: str
+    status: Status
+    at_risk: bool
+    due_on: Any
+    agency: str | None
+    lead_officer: str | None
+    lead_officer_id: str | None
+    brag: str
+    last_update_at: Any
+
+
+def _filtered(flt: RecommendationFilter, brag_expr: ColumnElement[Any]) -> Any:
+    from sqlalchemy import and_
+
+    stmt = (
+        select(
+            Recommendation.id,
+            Recommendation.ref,
+            Recommendation.label,
+            Recommendation.text,
+            Recommendation.status,
+            Recommendation.at_risk,
+            Recommendation.due_on,
+            col(Agency.name).label("agency"),
+            col(Person.name).label("lead_officer"),
+            Recommendation.lead_officer_id,
+            brag_expr.label("brag"),
+            Recommendation.last_update_at,
+        )
+        .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
+        .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
+    )
+    conditions: list[Any] = []
+    if flt.review_id is not None:
+        conditions.append(Recommendation.review_id == flt.review_id)
+    if flt.agency_ids is not None:
+        conditions.append(col(Recommendation.agency_id).in_(flt.agency_ids))
+    if flt.statuses:
+        conditions.append(col(Recommendation.status).in_(flt.statuses))
+    if flt.brag:
+        conditions.append(brag_expr == flt.brag)
+    if flt.overdue_before is not None:
+        conditions.append(col(Recommendation.due_on) < flt.overdue_before)
+        conditions.append(col(Recommendation.status).in_((Status.not_started, Status.in_progress)))
+    if flt.owned_by:
+        conditions.append(owned_by_clause(flt.owned_by))
+    if flt.theme:
+        themed = select(RecommendationTheme.recommendation_id).where(
+            RecommendationTheme.theme == flt.theme
+        )
+        conditions.append(col(Recommendation.id).in_(themed))
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    return stmt
+
+
+def list_recommendations(
+    session: Session,
+    flt: RecommendationFilter,
+    brag_expr: ColumnElement[Any],
+    brag_rank: ColumnElement[Any],
+    *,
+    page: int = 1,
+    page_size: int = 15,
+) -> tuple[list[RecommendationRow], int]:
+    """One page of recommendations, worst BRAG first, and the total that match."""
+    stmt = _filtered(flt, brag_expr)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(
+        stmt.order_by(
+            brag_rank,
+            col(Recommendation.due_on).is_(None),
+            col(Recommendation.due_on),
+            col(Recommendation.review_id),
+            col(Recommendation.number),
+        )
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return [RecommendationRow(*row) for row in rows], int(total)
+
+
+def count_by(
+    session: Session, flt: RecommendationFilter, brag_expr: ColumnElement[Any], *keys: str
+) -> list[tuple[Any, ...]]:
+    """Counts grouped by any of: status, brag, agency. One aggregate query."""
+    base = _filtered(flt, brag_expr).subquery()
+    columns = {"status": base.c.status, "brag": base.c.brag, "agency": base.c.agency}
+    group = [columns[k] for k in keys]
+    stmt = select(*group, func.count()).group_by(*group)
+    return [tuple(row) for row in session.exec(stmt).all()]  # type: ignore[call-overload]
+
+
+def list_due_between(
+    session: Session,
+    flt: RecommendationFilter,
+    brag_expr: ColumnElement[Any],
+    start: Any,
+    end: Any,
+    *,
+    limit: int,
+) -> tuple[list[RecommendationRow], int]:
+    stmt = _filtered(flt, brag_expr).where(
+        col(Recommendation.due_on) >= start, col(Recommendation.due_on) <= end
+    )
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(col(Recommendation.due_on)).limit(limit)).all()
+    return [RecommendationRow(*row) for row in rows], int(total)

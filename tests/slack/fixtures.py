@@ -1,0 +1,22 @@
+"""Pytest fixtures for end-to-end tests; enable with `pytest_plugins = ["tests.slack.fixtures"]`.
+
+`fake_slack` fails the test at teardown if the app sent Block Kit that Slack would reject; a
+test that provokes violations on purpose asserts on them and then calls `fake_slack.clear()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.slack.fake_slack import FakeSlack
+
+
+@pytest.fixture
+def fake_slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    """A running fake Slack Web API, with SLACK_API_URL pointing at it."""
+    with FakeSlack() as fake:
+        monkeypatch.setenv("SLACK_API_URL", fake.url)
+        yield fake
+        assert fake.violations == [], "the app sent blocks or views that Slack would reject"

@@ -1,0 +1,58 @@
+"""Storage: migrations match the models, SQLite pragmas, the unit of work."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel, select
+
+import storage.models  # noqa: F401
+from storage.db import Database, masked
+from storage.migrate import current_revision
+from storage.models import Board
+
+
+def test_migrations_match_the_models(db: Database) -> None:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []
+
+
+def test_database_is_at_the_head_revision(db: Database) -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head()
+    assert current_revision(db.engine) == head
+
+
+def test_a_new_sqlite_database_migrates_on_first_use(tmp_path) -> None:
+    db = Database(f"sqlite:///{tmp_path}/new/recs.sqlite3")
+    db.ensure_migrated()
+    with db.unit_of_work(write=False) as uow:
+        assert uow.session.exec(select(Board)).all() == []
+    db.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
+    db = Database(f"sqlite:///{tmp_path}/recs.sqlite3")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.dispose()
+
+
+def test_unit_of_work_rolls_back_unless_committed(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        uow.session.add(Board(name="Uncommitted board", created_at=uow.now))
+        uow.session.flush()
+    with db.unit_of_work(write=False) as uow:
+        assert uow.session.exec(select(Board)).all() == []
+
+
+def test_passwords_are_masked() -> None:
+    shown = masked("postgresql+psycopg://recs:s3cret@db.example.org/recs")
+    assert "s3cret" not in shown
+    assert "***" in shown
