@@ -1,0 +1,19 @@
+"""What every listener needs, built once by app.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.runner import CommandRunner
+from storage.db import Database
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    runner: CommandRunner
+    client: WebClient  # the bot's own client (SLACK_API_URL, retry handlers)
