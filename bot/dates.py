@@ -103,7 +103,8 @@ _DAY_WITHOUT_YEAR = re.compile(
 )
 _QUARTER = re.compile(r"\bq[1-4]\b|\bquarter\b", _A)
 
-_STARTS = frozenset({"by", "between", "within", "end", "no", "not", *_COUNTS})
+_FORWARD = frozenset({"by", "between", "within", "end", "no", "not"})
+_STARTS = _FORWARD | set(_COUNTS)
 _LABEL = re.compile(
     r"(?:time\s*scales?|time\s*frames?|deadline|target\s+date|due\s+date|completion\s+date"
     r"|due\s*:|to\s+be\s+(?:completed|achieved|implemented))",
@@ -397,7 +398,7 @@ def _rank(before: str, phrase: str) -> int | None:
     # "in September 2012" and "at the end of May 2011" tell a history, not a deadline.
     if _HISTORY.search(line):
         return None
-    if phrase.split()[0].lower() in _STARTS - set(_COUNTS):
+    if phrase.split()[0].lower() in _FORWARD:
         return 1
     # "then 21 months of age" is an age, and paragraph numbers like 1.3.10 read as d.m.yy.
     if _BARE_COUNT.match(phrase) or _SHORT_YEAR_DAY.fullmatch(phrase):
