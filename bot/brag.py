@@ -8,12 +8,13 @@ The two forms are tested against each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from storage.models import CLOSED_STATUSES, DONE_STATUSES, Board, Recommendation, Status
 
@@ -49,8 +50,6 @@ class Thresholds:
 
 
 def _stale_before(today: date, thresholds: Thresholds) -> datetime:
-    from datetime import UTC
-
     return datetime.combine(today - timedelta(days=thresholds.stale_days), time(), UTC)
 
 
@@ -96,21 +95,15 @@ def brag_sql(today: date, thresholds: Thresholds = Thresholds()) -> ColumnElemen
     """The same rule as a SQL CASE over the recommendation table, for lists and counts."""
     r = Recommendation
     soon = today + timedelta(days=thresholds.due_within_days)
-    last_touch = case(
-        (r.last_update_at.is_(None), r.created_at),  # type: ignore[union-attr]
-        else_=r.last_update_at,
-    )
+    status, due_on = col(r.status), col(r.due_on)
+    last_touch = case((col(r.last_update_at).is_(None), col(r.created_at)), else_=col(r.last_update_at))
     return case(
-        (r.status.in_(DONE_STATUSES), Brag.blue.value),  # type: ignore[attr-defined]
-        (r.status.in_(CLOSED_STATUSES), Brag.grey.value),  # type: ignore[attr-defined]
-        (and_(r.due_on.is_not(None), r.due_on < today), Brag.red.value),  # type: ignore[union-attr,operator]
-        (r.at_risk.is_(True), Brag.amber.value),  # type: ignore[attr-defined]
+        (status.in_(DONE_STATUSES), Brag.blue.value),
+        (status.in_(CLOSED_STATUSES), Brag.grey.value),
+        (and_(due_on.is_not(None), due_on < today), Brag.red.value),
+        (col(r.at_risk).is_(True), Brag.amber.value),
         (
-            and_(
-                r.status == Status.not_started,
-                r.due_on.is_not(None),  # type: ignore[union-attr]
-                r.due_on <= soon,  # type: ignore[operator]
-            ),
+            and_(status == Status.not_started, due_on.is_not(None), due_on <= soon),
             Brag.amber.value,
         ),
         (last_touch < _stale_before(today, thresholds), Brag.amber.value),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -162,7 +163,7 @@ class RecommendationFilter:
 def owned_by_clause(user_id: str) -> ColumnElement[bool]:
     member_agencies = select(AgencyMember.agency_id).where(AgencyMember.user_id == user_id)
     return or_(
-        Recommendation.lead_officer_id == user_id,
+        col(Recommendation.lead_officer_id) == user_id,
         col(Recommendation.agency_id).in_(member_agencies),
     )
 
@@ -216,20 +217,20 @@ class RecommendationRow:
 def _filtered(flt: RecommendationFilter, brag_expr: ColumnElement[Any]) -> Any:
     from sqlalchemy import and_
 
-    stmt = (
-        select(
-            Recommendation.id,
-            Recommendation.ref,
-            Recommendation.label,
-            Recommendation.text,
-            Recommendation.status,
-            Recommendation.at_risk,
-            Recommendation.due_on,
+    stmt: Any = (
+        sa_select(
+            col(Recommendation.id),
+            col(Recommendation.ref),
+            col(Recommendation.label),
+            col(Recommendation.text),
+            col(Recommendation.status),
+            col(Recommendation.at_risk),
+            col(Recommendation.due_on),
             col(Agency.name).label("agency"),
             col(Person.name).label("lead_officer"),
-            Recommendation.lead_officer_id,
+            col(Recommendation.lead_officer_id),
             brag_expr.label("brag"),
-            Recommendation.last_update_at,
+            col(Recommendation.last_update_at),
         )
         .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
         .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
@@ -291,8 +292,8 @@ def count_by(
     base = _filtered(flt, brag_expr).subquery()
     columns = {"status": base.c.status, "brag": base.c.brag, "agency": base.c.agency}
     group = [columns[k] for k in keys]
-    stmt = select(*group, func.count()).group_by(*group)
-    return [tuple(row) for row in session.exec(stmt).all()]  # type: ignore[call-overload]
+    stmt = sa_select(*group, func.count()).group_by(*group)
+    return [tuple(row) for row in session.execute(stmt).all()]
 
 
 def list_due_between(
