@@ -46,6 +46,7 @@ def import_recommendations(
 ) -> ImportResult:
     """Adds new recommendations and updates those whose label is already in the review."""
     result = ImportResult(review.code)
+    services.ensure_person(uow.session, actor.user_id, actor.name or None)  # the author of the history
     existing = {
         r.label: r
         for r in uow.session.exec(

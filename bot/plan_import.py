@@ -76,8 +76,9 @@ def import_file(
     title: str | None,
     board: str,
     dry_run: bool,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
+    out = out or sys.stdout
     try:
         content = path.read_bytes()
     except OSError as exc:
