@@ -10,11 +10,20 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from storage.db import Database, masked
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from handlers.deps import Deps
+
+if TYPE_CHECKING:
+    from bot.sweep import Sweeper
 
 log = logging.getLogger("recs")
 
@@ -31,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = modes.add_parser("serve", help="production HTTP on PORT")
     serve.add_argument("--with-scheduler", action="store_true")
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--host", default="0.0.0.0", help="the address to listen on")
     modes.add_parser("scheduler", help="the reminder worker alone")
 
     remind = modes.add_parser("remind", help="one reminder sweep")
@@ -88,7 +98,7 @@ def run_console(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings, clock=clock)
     if args.demo:
         print(load_demo(db))
-    console = Console(db, clock)
+    console = Console(db, clock, on_tick=_console_reminders(db))
     if args.as_user:
         console.switch(args.as_user)
     interactive = sys.stdin.isatty()
@@ -127,10 +137,144 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def _slack_deps(settings: Settings) -> tuple[Deps, App]:
+    """The Deps and the bolt App shared by `serve` and `socket`."""
+    from handlers.app_factory import build_app, build_deps, pinned_clock
+    from handlers.slack_actor import sync_agency_usergroups
+
+    clock = pinned_clock(settings)
+    db = open_database(settings, **({"clock": clock} if clock else {}))
+    deps = build_deps(settings, db)
+    if settings.recs_agency_usergroups:
+        sync_agency_usergroups(deps.client, db, settings.recs_agency_usergroups)
+    return deps, build_app(deps)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Production HTTP: bolt's WSGI adapter under waitress (not bolt's development server)."""
+    import waitress
+
+    from handlers.app_factory import wsgi_app
+
+    if not settings.slack_bot_token or not settings.slack_signing_secret:
+        print("serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.", file=sys.stderr)
+        return 2
+    deps, app = _slack_deps(settings)
+    if args.with_scheduler:
+        start_scheduler(settings, deps.db)  # type: ignore[attr-defined]
+    log.info("serving POST /slack/events and GET /healthz on %s:%s", args.host, settings.port)
+    waitress.serve(
+        wsgi_app(app, deps.db),
+        host=args.host,
+        port=settings.port,
+        threads=args.threads,
+        ident="recs",
+    )
+    return 0
+
+
+def run_socket(args: argparse.Namespace, settings: Settings) -> int:
+    """Socket Mode: no public URL needed, for a first try (SLACK_APP_TOKEN, xapp-...)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    if not settings.slack_bot_token or not settings.slack_app_token:
+        print("socket needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN.", file=sys.stderr)
+        return 2
+    deps, app = _slack_deps(settings)
+    start_scheduler(settings, deps.db)  # type: ignore[attr-defined]
+    SocketModeHandler(app, settings.slack_app_token).start()
+    return 0
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dates import parse_day
+    from bot.errors import UserError
+    from bot.reports.issue import produce
+
+    db = open_database(settings)
+    try:
+        as_of = parse_day(args.as_of) if args.as_of else None
+        with db.unit_of_work(write=False) as uow:
+            made, _paper = produce(uow.session, args.review, args.format, as_of, uow.now)
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    args.output.write_bytes(made.content)
+    print(f"Wrote {made.title} to {args.output} ({len(made.content):,} bytes).")
+    return 0
+
+
+def _console_reminders(db: Database) -> Callable[[], Iterable[str]]:
+    """Reminders print as they fire: on every `/time`, and each minute of real time."""
+    from bot.console_reminders import reminder_tick
+    from bot.scheduling import start_background
+
+    sweeper, on_tick = reminder_tick(db)
+    start_background(sweeper)
+    return on_tick
+
+
+def slack_sweeper(settings: Settings, db: Database) -> Sweeper:
+    """The sweep sending through Slack (scheduler, remind, and socket/serve with a scheduler)."""
+    from bot.sweep import Sweeper
+    from handlers.notifier import SlackNotifier
+    from handlers.slack_client import make_web_client
+
+    return Sweeper(db, SlackNotifier(make_web_client(settings)))
+
+
+def start_scheduler(settings: Settings, db: Database) -> None:
+    """APScheduler in the background of `socket` or `serve --with-scheduler`."""
+    from bot.scheduling import start_background
+
+    start_background(slack_sweeper(settings, db))
+
+
+def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    """The reminder worker alone; run one or more beside the serve processes."""
+    from bot.scheduling import build_scheduler, safe_sweep
+
+    if not settings.slack_bot_token:
+        print("scheduler needs SLACK_BOT_TOKEN.", file=sys.stderr)
+        return 2
+    sweeper = slack_sweeper(settings, open_database(settings))
+    safe_sweep(sweeper)  # at once, not a minute after a restart
+    log.info("scheduler %s: sweeping every minute", sweeper.worker)
+    build_scheduler(sweeper, blocking=True).start()
+    return 0
+
+
+def run_remind(args: argparse.Namespace, settings: Settings) -> int:
+    """One sweep, as if at --at (for cron and tests); exits 1 if anything failed to send."""
+    from datetime import UTC, datetime
+
+    if not settings.slack_bot_token:
+        print("remind needs SLACK_BOT_TOKEN.", file=sys.stderr)
+        return 2
+    at = datetime.now(UTC)
+    if args.at:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            print(f"--at {args.at!r} is not an ISO date-time, e.g. 2015-03-02T09:30", file=sys.stderr)
+            return 2
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    pinned = at
+    db = open_database(settings, clock=lambda: pinned)
+    result = slack_sweeper(settings, db).sweep(at)
+    print(f"reminders at {at.isoformat()}: {result.describe()}")
+    return 1 if result.failed else 0
+
+
 MODES: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "console": run_console,
     "db": run_db,
     "import": run_import,
+    "export": run_export,
+    "serve": run_serve,
+    "socket": run_socket,
+    "scheduler": run_scheduler,
+    "remind": run_remind,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,3 +22,7 @@ class Settings(BaseSettings):
     recs_tz: str = "Europe/London"
     recs_board: str = "Safeguarding Children Board"
     recs_log_level: str = "INFO"
+    # Test and demo only: pins the clock (ISO date-time) so BRAG colours are stable.
+    recs_clock: datetime | None = None
+    # Agency members from Slack user groups: JSON {"S0123": "Thames Valley Police (TVP)"}.
+    recs_agency_usergroups: dict[str, str] = Field(default_factory=dict)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -181,18 +181,16 @@ def clean_url(url: str) -> str:
     url = url.strip().strip("<>")
     if "|" in url:  # Slack's <url|label> form
         url = url.split("|", 1)[0]
-    parsed = urlparse(url)
-    if (
-        not URL_RE.match(url)
-        or not parsed.netloc
-        or ("." not in parsed.netloc.split(":")[0] and (parsed.hostname != "localhost"))
-    ):
-        raise UserError(
-            f"'{url[:100]}' is not a web link.",
-            example="/recs evidence H-12 https://example.org/audit.pdf Audit report",
-        )
+    example = "/recs evidence H-12 https://example.org/audit.pdf Audit report"
     if len(url) > MAX_URL:
-        raise UserError(f"That link is longer than {MAX_URL} characters.")
+        raise UserError(f"That link is longer than {MAX_URL} characters.", example=example)
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:
+        host = ""
+    # A link a board member can open: http(s), and a host with a domain (or localhost).
+    if not URL_RE.match(url) or not ("." in host or host == "localhost"):
+        raise UserError(f"'{url[:100]}' is not a web link.", example=example)
     return url
 
 
@@ -847,3 +845,263 @@ def set_away(
         after={"away_until": until, "deputy": me.deputy_id},
     )
     return me
+
+
+# --- Slack modals (issue 3) -------------------------------------------------------------------
+
+
+def complete_with_evidence(
+    uow: UnitOfWork,
+    actor: Actor,
+    ref: str,
+    *,
+    url: str,
+    description: str = "",
+    note: str = "",
+    source: UpdateSource = UpdateSource.command,
+) -> ProgressUpdate:
+    """The *Completed…* modal: attaches the evidence and marks the recommendation completed,
+    both in the caller's one transaction, or neither."""
+    attach_evidence(uow, actor, ref, url, description)
+    return record_update(
+        uow,
+        actor,
+        ref,
+        status=Status.completed,
+        note=note.strip() or "Completed, with evidence.",
+        source=source,
+    )
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """What the settings modal edits; None leaves a value as it is."""
+
+    channel_id: str | None = None
+    chair_ids: tuple[str, ...] | None = None
+    due_soon_days: str | None = None
+    overdue_every_days: int | None = None
+    stale_after_days: int | None = None
+    escalate_after_days: int | None = None
+    amber_due_within_days: int | None = None
+    amber_stale_days: int | None = None
+    require_evidence: bool | None = None
+
+
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "overdue_every_days": (1, 90),
+    "stale_after_days": (7, 365),
+    "escalate_after_days": (1, 365),
+    "amber_due_within_days": (1, 365),
+    "amber_stale_days": (7, 365),
+}
+
+
+class SettingError(UserError):
+    """A bad value in one setting; `field` names it so the modal can mark that input."""
+
+    def __init__(self, field: str, message: str, example: str | None = None) -> None:
+        super().__init__(message, example)
+        self.field = field
+
+
+def _due_soon_days(text: str) -> str:
+    try:
+        days = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
+    except ValueError:
+        days = []
+    if not days or any(d < 1 or d > 365 for d in days) or len(days) > 6:
+        raise SettingError(
+            "due_soon_days",
+            "Give up to six numbers of days before the due date, separated by commas.",
+            "30,14,3",
+        )
+    return ",".join(str(d) for d in days)
+
+
+def update_board_settings(
+    uow: UnitOfWork, actor: Actor, board_id: int, new: BoardSettings
+) -> Board:
+    """Admin: the board's channel, chairs, reminder policy and BRAG thresholds, audited."""
+    _require_admin(uow, actor, board_id, "change the board settings")
+    board = uow.session.get(Board, board_id)
+    if board is None:
+        raise NotFound("There is no such board.")
+    before = board.model_dump(exclude={"created_at"})
+    changes: dict[str, Any] = {}
+    if new.channel_id is not None:
+        changes["channel_id"] = new.channel_id or None
+    if new.due_soon_days is not None:
+        changes["due_soon_days"] = _due_soon_days(new.due_soon_days)
+    for name, (low, high) in SETTING_RANGES.items():
+        value = getattr(new, name)
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise SettingError(name, f"Give a number from {low} to {high}.", str(low))
+        changes[name] = value
+    if new.require_evidence is not None:
+        changes["require_evidence"] = new.require_evidence
+    for name, value in changes.items():
+        setattr(board, name, value)
+    uow.session.add(board)
+    chairs_before = _set_chairs(uow, actor, board, new.chair_ids)
+    uow.session.flush()
+    after = board.model_dump(exclude={"created_at"})
+    audit(
+        uow,
+        actor,
+        "board.settings",
+        "board",
+        board.id,
+        before={k: before[k] for k in changes if before[k] != after[k]},
+        after={k: after[k] for k in changes if before[k] != after[k]},
+        chairs_before=chairs_before,
+        chairs_after=sorted(new.chair_ids) if new.chair_ids is not None else chairs_before,
+    )
+    return board
+
+
+def _set_chairs(
+    uow: UnitOfWork, actor: Actor, board: Board, chair_ids: tuple[str, ...] | None
+) -> list[str]:
+    current = uow.session.exec(
+        select(BoardRole).where(BoardRole.board_id == board.id, BoardRole.role == "chair")
+    ).all()
+    before = sorted(r.user_id for r in current)
+    if chair_ids is None:
+        return before
+    if not chair_ids:
+        raise SettingError("chairs", "A board needs at least one chair.")
+    for role in current:
+        if role.user_id not in chair_ids:
+            uow.session.delete(role)
+            audit(uow, actor, "role.revoke", "board", board.id, user=role.user_id, role="chair")
+    for user_id in chair_ids:
+        ensure_person(uow.session, user_id)
+        grant_role(uow, actor, board, user_id, BoardRoleKind.chair)
+    return before
+
+
+# --- evidence review: accept, reject, undo (issue 5) ----------------------------------------
+
+
+def get_evidence(session: Session, evidence_id: int | str, *, for_update: bool = False) -> Evidence:
+    try:
+        key = int(evidence_id)
+    except (TypeError, ValueError):
+        key = 0
+    evidence = session.get(Evidence, key, with_for_update=for_update) if key else None
+    if evidence is None:
+        raise NotFound("That piece of evidence no longer exists.")
+    return evidence
+
+
+def _evidence_and_rec(uow: UnitOfWork, evidence_id: int | str) -> tuple[Evidence, Recommendation]:
+    evidence = get_evidence(uow.session, evidence_id, for_update=True)
+    rec = uow.session.get(Recommendation, evidence.recommendation_id)
+    assert rec is not None  # foreign key
+    return evidence, rec
+
+
+def _review_evidence(
+    uow: UnitOfWork,
+    actor: Actor,
+    evidence: Evidence,
+    rec: Recommendation,
+    state: EvidenceState,
+    action: str,
+    reason: str | None = None,
+) -> Evidence:
+    before = evidence.state
+    evidence.state = state
+    evidence.reviewed_by_id = actor.user_id
+    evidence.reviewed_at = uow.now
+    evidence.review_reason = reason
+    rec.updated_at = uow.now
+    uow.session.add(evidence)
+    uow.session.add(rec)
+    # `state` in the detail is what an as-of paper reads to know the evidence's state then.
+    audit(
+        uow, actor, action, "evidence", evidence.id, ref=rec.ref, before=before, state=state,
+        reason=reason,
+    )
+    return evidence
+
+
+def accept_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int | str) -> Evidence:
+    """Proposed evidence: the owner or a chair accepts it. Recorded evidence: a chair assures it."""
+    evidence, rec = _evidence_and_rec(uow, evidence_id)
+    if evidence.state not in (EvidenceState.proposed, EvidenceState.recorded):
+        raise UserError(f"That evidence for {rec.ref} is {evidence.state}; it can't be accepted.")
+    if evidence.state == EvidenceState.proposed:
+        require(
+            roles_on(uow.session, actor, rec),
+            OWNER_WRITE | CHAIR_WRITE,
+            f"accept evidence for {rec.ref}",
+            owner_description(uow.session, rec) + ", or a chair, can accept it.",
+        )
+    else:
+        _require_chair(uow, actor, rec, f"accept evidence for {rec.ref}")
+    return _review_evidence(uow, actor, evidence, rec, EvidenceState.accepted, "evidence.accept")
+
+
+def reject_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int | str, reason: str) -> Evidence:
+    """A chair rejects evidence, saying why; the owner is told the reason."""
+    evidence, rec = _evidence_and_rec(uow, evidence_id)
+    _require_chair(uow, actor, rec, f"reject evidence for {rec.ref}")
+    reason = clean_text(reason, "reason")
+    if evidence.state in (EvidenceState.rejected, EvidenceState.withdrawn):
+        raise UserError(f"That evidence for {rec.ref} is already {evidence.state}.")
+    return _review_evidence(
+        uow, actor, evidence, rec, EvidenceState.rejected, "evidence.reject", reason
+    )
+
+
+def undo_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int | str) -> Evidence:
+    """The poster (or a board admin) takes evidence back. The row stays, withdrawn, for the
+    history; nothing counts it any more."""
+    evidence, rec = _evidence_and_rec(uow, evidence_id)
+    if evidence.posted_by_id != actor.user_id:
+        require(
+            roles_on(uow.session, actor, rec),
+            ADMIN_ONLY,
+            f"undo evidence on {rec.ref} that someone else posted",
+            "Only the person who posted it or a board admin can.",
+        )
+    if evidence.state == EvidenceState.withdrawn:
+        raise UserError(f"That evidence for {rec.ref} was already undone.")
+    if evidence.state in (EvidenceState.accepted, EvidenceState.rejected):
+        raise UserError(f"A chair has already {evidence.state} that evidence for {rec.ref}.")
+    before = evidence.state
+    evidence.state = EvidenceState.withdrawn
+    rec.updated_at = uow.now
+    uow.session.add(evidence)
+    uow.session.add(rec)
+    audit(
+        uow, actor, "evidence.undo", "evidence", evidence.id, ref=rec.ref, before=before,
+        state=EvidenceState.withdrawn,
+    )
+    return evidence
+
+
+def get_recommendation_by_id(session: Session, rec_id: int) -> Recommendation:
+    rec = session.get(Recommendation, rec_id)
+    if rec is None:
+        raise NotFound("That recommendation no longer exists.")
+    return rec
+
+
+def snooze(uow: UnitOfWork, actor: Actor, ref: str, days: int = 7) -> Recommendation:
+    """Holds the owner's reminders for `days` (escalations to the chairs still go)."""
+    rec = get_recommendation(uow.session, ref, for_update=True)
+    _require_owner(uow, actor, rec, f"snooze the reminders for {rec.ref}")
+    before = rec.snoozed_until
+    rec.snoozed_until = uow.now.date() + timedelta(days=days)
+    rec.updated_at = uow.now
+    uow.session.add(rec)
+    audit(
+        uow, actor, "recommendation.snooze", "recommendation", rec.id, ref=rec.ref,
+        before=before, after=rec.snoozed_until,
+    )
+    return rec

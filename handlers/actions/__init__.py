@@ -6,9 +6,15 @@ from types import ModuleType
 
 from slack_bolt import App
 
+from handlers.actions import evidence_buttons, list_pages, recommendation_buttons, reminder_buttons
 from handlers.deps import Deps
 
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [
+    list_pages,
+    recommendation_buttons,
+    evidence_buttons,
+    reminder_buttons,
+]
 
 
 def register(app: App, deps: Deps) -> None:

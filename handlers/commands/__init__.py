@@ -6,9 +6,10 @@ from types import ModuleType
 
 from slack_bolt import App
 
+from handlers.commands import recs
 from handlers.deps import Deps
 
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [recs]
 
 
 def register(app: App, deps: Deps) -> None:

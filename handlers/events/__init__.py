@@ -7,8 +7,9 @@ from types import ModuleType
 from slack_bolt import App
 
 from handlers.deps import Deps
+from handlers.events import evidence_capture, reminder_replies
 
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [evidence_capture, reminder_replies]
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,9 +6,10 @@ from types import ModuleType
 
 from slack_bolt import App
 
+from handlers.home import app_home
 from handlers.deps import Deps
 
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [app_home]
 
 
 def register(app: App, deps: Deps) -> None:

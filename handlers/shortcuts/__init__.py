@@ -7,8 +7,9 @@ from types import ModuleType
 from slack_bolt import App
 
 from handlers.deps import Deps
+from handlers.shortcuts import add_as_evidence
 
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [add_as_evidence]
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,9 +6,10 @@ from types import ModuleType
 
 from slack_bolt import App
 
+from handlers.views import evidence_submitted, submitted
 from handlers.deps import Deps
 
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [submitted, evidence_submitted]
 
 
 def register(app: App, deps: Deps) -> None:

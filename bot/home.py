@@ -1,0 +1,76 @@
+"""What App Home shows a person: their open recommendations, and for chairs the board summary.
+
+Also the few reads the modals need (reviews, agencies, the board's settings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from bot import reads, summary
+from bot.summary import BoardSummary
+from bot.views.modals import Choice, SettingsForm
+from storage import queries
+from storage.models import Board, BoardRoleKind, Status
+from storage.queries import RecommendationFilter
+
+HOME_RECOMMENDATIONS = 20  # two blocks each, leaving room for the board overview
+
+
+@dataclass
+class HomePage:
+    mine: reads.RecommendationPage
+    overview: BoardSummary | None  # for chairs
+
+
+def home_page(session: Session, user_id: str, today: date) -> HomePage:
+    mine = reads.list_page(
+        session,
+        RecommendationFilter(owned_by=user_id, statuses=(Status.not_started, Status.in_progress)),
+        today=today,
+        thresholds=reads.thresholds_for(session, None),
+        title="My recommendations",
+        command="list mine",
+        page_size=HOME_RECOMMENDATIONS,
+    )
+    overview = None
+    if queries.boards_chaired_by(session, user_id):
+        overview = summary.board_summary(
+            session, None, "Board overview", today, reads.thresholds_for(session, None)
+        )
+    return HomePage(mine, overview)
+
+
+def review_choices(session: Session) -> list[Choice]:
+    return [Choice(r.code, f"{r.code} · {r.title}") for r in reads.reviews(session)]
+
+
+def agency_choices(session: Session) -> list[Choice]:
+    board = queries.first_board(session)
+    agencies = queries.agencies_matching(session, board.id if board else None, "")
+    return [Choice(a.name, a.name) for a in agencies]
+
+
+def settings_form(session: Session) -> tuple[int, SettingsForm] | None:
+    board = queries.first_board(session)
+    if board is None or board.id is None:
+        return None
+    return board.id, form_of(session, board)
+
+
+def form_of(session: Session, board: Board) -> SettingsForm:
+    chairs = queries.people_with_role(session, board.id or 0, BoardRoleKind.chair)
+    return SettingsForm(
+        channel_id=board.channel_id,
+        chair_ids=[p.id for p in chairs if not p.id.startswith("email:")],
+        due_soon_days=board.due_soon_days,
+        overdue_every_days=board.overdue_every_days,
+        stale_after_days=board.stale_after_days,
+        escalate_after_days=board.escalate_after_days,
+        amber_due_within_days=board.amber_due_within_days,
+        amber_stale_days=board.amber_stale_days,
+        require_evidence=board.require_evidence,
+    )

@@ -1,0 +1,279 @@
+"""The modals: add, update, completed-with-evidence, board settings and import.
+
+Pure functions, data in and a `View` out. Every input's block id is a field name in
+`FIELDS`, so a submission handler reads values by name and marks errors on the right input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ConversationSelectElement,
+    InputBlock,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    UrlInputElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.views import ids
+from bot.views.blocks import clip, context, escape, section
+
+VALUE = "value"  # the action id of every input: the block id names the field
+TITLE_LIMIT = 24
+OPTION_LIMIT = 75
+OPTIONS_MOST = 100
+
+UPDATE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("note", "Progress note only"),
+    ("in-progress", "In progress"),
+    ("on-track", "On track"),
+    ("at-risk", "At risk"),
+    ("not-started", "Not started"),
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """The board's current settings, as the settings modal shows them."""
+
+    channel_id: str | None
+    chair_ids: Sequence[str]
+    due_soon_days: str
+    overdue_every_days: int
+    stale_after_days: int
+    escalate_after_days: int
+    amber_due_within_days: int
+    amber_stale_days: int
+    require_evidence: bool
+
+
+def metadata(**values: Any) -> str:
+    """private_metadata: what the submission needs besides the inputs (ref, channel)."""
+    return json.dumps({k: v for k, v in values.items() if v is not None})[:3000]
+
+
+def _plain(text: str, limit: int = OPTION_LIMIT) -> PlainTextObject:
+    return PlainTextObject(text=clip(text, limit), emoji=True)
+
+
+def _option(choice: Choice) -> Option:
+    return Option(value=choice.value[:150], text=_plain(choice.label))
+
+
+def _input(
+    block_id: str, label: str, element: Any, *, optional: bool = False, hint: str | None = None
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=_plain(label, 2000),
+        element=element,
+        optional=optional,
+        hint=_plain(hint, 2000) if hint else None,
+    )
+
+
+def _text(
+    *, multiline: bool = False, initial: str | None = None, most: int = 3000, hint: str = ""
+) -> PlainTextInputElement:
+    return PlainTextInputElement(
+        action_id=VALUE,
+        multiline=multiline,
+        initial_value=initial or None,
+        max_length=most,
+        placeholder=_plain(hint, 150) if hint else None,
+    )
+
+
+def _number(initial: int, low: int, high: int) -> NumberInputElement:
+    return NumberInputElement(
+        action_id=VALUE,
+        is_decimal_allowed=False,
+        initial_value=str(initial),
+        min_value=str(low),
+        max_value=str(high),
+    )
+
+
+def _modal(
+    callback_id: str, title: str, blocks: list[Block], private_metadata: str, submit: str = "Save"
+) -> View:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=_plain(title, TITLE_LIMIT),
+        submit=_plain(submit, TITLE_LIMIT),
+        close=_plain("Cancel", TITLE_LIMIT),
+        blocks=blocks,
+        private_metadata=private_metadata,
+    )
+
+
+def add_modal(
+    reviews: Sequence[Choice], agencies: Sequence[Choice], *, channel_id: str | None = None
+) -> View:
+    blocks: list[Block] = []
+    if reviews:
+        review_element: Any = StaticSelectElement(
+            action_id=VALUE,
+            options=[_option(r) for r in reviews[:OPTIONS_MOST]],
+            initial_option=_option(reviews[0]) if len(reviews) == 1 else None,
+        )
+    else:
+        review_element = _text(most=32, hint="H")
+    blocks.append(_input("review", "Review", review_element))
+    blocks.append(_input("text", "Recommendation", _text(multiline=True, most=3000)))
+    if agencies:
+        blocks.append(
+            _input(
+                "agency",
+                "Owner agency",
+                StaticSelectElement(
+                    action_id=VALUE, options=[_option(a) for a in agencies[:OPTIONS_MOST]]
+                ),
+                optional=True,
+            )
+        )
+    blocks.append(_input("lead", "Lead officer", UserSelectElement(action_id=VALUE), optional=True))
+    blocks.append(
+        _input(
+            "due",
+            "Due date or timescale",
+            _text(most=200, hint="31/3/2015 or within 6 months"),
+            optional=True,
+        )
+    )
+    blocks.append(_input("label", "Label", _text(most=100, hint="7.3"), optional=True))
+    return _modal(ids.ADD_MODAL, "Add a recommendation", blocks, metadata(channel=channel_id))
+
+
+def update_modal(ref: str, summary: str, *, channel_id: str | None = None) -> View:
+    choices = [Choice(value, label) for value, label in UPDATE_CHOICES]
+    blocks: list[Block] = [
+        section(f"*{escape(ref)}* {escape(clip(summary, 400))}"),
+        _input(
+            "status",
+            "What is the position?",
+            StaticSelectElement(
+                action_id=VALUE,
+                options=[_option(c) for c in choices],
+                initial_option=_option(choices[0]),
+            ),
+        ),
+        _input("note", "Note", _text(multiline=True, most=3000), optional=True),
+    ]
+    return _modal(ids.UPDATE_MODAL, f"Update {ref}", blocks, metadata(ref=ref, channel=channel_id))
+
+
+def completed_modal(ref: str, summary: str, *, channel_id: str | None = None) -> View:
+    blocks: list[Block] = [
+        section(f"*{escape(ref)}* {escape(clip(summary, 400))}"),
+        context("The board needs evidence that the work is done: a link to the document."),
+        _input("url", "Evidence link", UrlInputElement(action_id=VALUE)),
+        _input(
+            "description",
+            "What the evidence is",
+            _text(most=500, hint="Audit report, March 2015"),
+            optional=True,
+        ),
+        _input("note", "Note", _text(multiline=True, most=3000), optional=True),
+    ]
+    return _modal(
+        ids.COMPLETED_MODAL,
+        f"Complete {ref}",
+        blocks,
+        metadata(ref=ref, channel=channel_id),
+        submit="Mark completed",
+    )
+
+
+def settings_modal(board_id: int, form: SettingsForm) -> View:
+    evidence = Option(value="yes", text=_plain("Completion needs evidence"))
+    blocks: list[Block] = [
+        _input(
+            "channel",
+            "Board channel",
+            ConversationSelectElement(
+                action_id=VALUE, initial_conversation=form.channel_id or None
+            ),
+            optional=True,
+        ),
+        _input(
+            "chairs",
+            "Chairs",
+            UserMultiSelectElement(action_id=VALUE, initial_users=list(form.chair_ids) or None),
+        ),
+        _input(
+            "due_soon_days",
+            "Due-soon reminders (days before)",
+            _text(initial=form.due_soon_days, most=64, hint="30,14,3"),
+        ),
+        _input(
+            "overdue_every_days",
+            "Overdue reminder every (days)",
+            _number(form.overdue_every_days, 1, 90),
+        ),
+        _input(
+            "stale_after_days",
+            "Stale nudge after (days without update)",
+            _number(form.stale_after_days, 7, 365),
+        ),
+        _input(
+            "escalate_after_days",
+            "Escalate to chairs after (days overdue)",
+            _number(form.escalate_after_days, 1, 365),
+        ),
+        _input(
+            "amber_due_within_days",
+            "Amber when due within (days)",
+            _number(form.amber_due_within_days, 1, 365),
+        ),
+        _input(
+            "amber_stale_days",
+            "Amber when no update for (days)",
+            _number(form.amber_stale_days, 7, 365),
+        ),
+        _input(
+            "require_evidence",
+            "Evidence",
+            CheckboxesElement(
+                action_id=VALUE,
+                options=[evidence],
+                initial_options=[evidence] if form.require_evidence else None,
+            ),
+            optional=True,
+        ),
+    ]
+    return _modal(ids.SETTINGS_MODAL, "Board settings", blocks, metadata(board=board_id))
+
+
+def import_modal(*, channel_id: str | None = None) -> View:
+    blocks: list[Block] = [
+        context(
+            "Paste the recommendations section of a review report, or an action plan "
+            "table. For a .docx, .pdf, .csv or .xlsx file use `python app.py import`."
+        ),
+        _input("review", "Review code", _text(most=32, hint="H")),
+        _input("title", "Review title", _text(most=200, hint="Child H"), optional=True),
+        _input("text", "Recommendations", _text(multiline=True, most=3000)),
+    ]
+    return _modal(
+        ids.IMPORT_MODAL, "Import a review", blocks, metadata(channel=channel_id), submit="Import"
+    )

@@ -1,0 +1,67 @@
+"""`/recs`: every subcommand runs through `CommandRunner.run`; this listener only delivers.
+
+Lists, shows and summaries are answered in the ack. A modal is opened after an empty ack;
+uploads, direct messages and slow work (`Reply.later`) follow the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import commands as c
+from bot.errors import UserError
+from handlers.deps import Deps
+from handlers.modals import command_modal, open_view
+from handlers.replies import acknowledge, follow_up, refusal, run_safely
+
+COMMAND = "/recs"
+READ_ONLY = (c.Help, c.Home, c.ListRecs, c.Show, c.Summary, c.Theme)
+
+
+def reads_only(text: str) -> bool:
+    """Whether the command only reads (allowed from a foreign workspace)."""
+    try:
+        return isinstance(c.parse(text), READ_ONLY)
+    except UserError:
+        return True  # the runner answers with the parse error; nothing is written
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command(COMMAND)
+    def on_recs_command(
+        ack: Ack,
+        command: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        user_id = command["user_id"]
+        team_id = command.get("team_id")
+        channel_id = command.get("channel_id")
+        text = command.get("text") or ""
+        if deps.actors.is_foreign(team_id) and not reads_only(text):
+            acknowledge(ack, refusal())
+            return
+        actor = deps.actors.actor(user_id, team_id)
+        reply = run_safely(deps.runner, actor, text, channel_id)
+        if reply.modal:
+            view = command_modal(deps.db, reply.modal, channel_id)
+            if view is None:
+                acknowledge(ack, refusal("There is nothing to set up yet: load a plan first."))
+                return
+            ack()
+            open_view(client, command["trigger_id"], view, logger)
+            return
+        acknowledge(ack, reply)
+        follow_up(
+            reply,
+            client=client,
+            respond=respond,
+            channel_id=channel_id,
+            user_id=user_id,
+            logger=logger,
+        )

@@ -1,0 +1,24 @@
+"""`app_home_opened`: publish the person's Home tab (views.publish)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from handlers.deps import Deps
+from handlers.home.publish import publish_home
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def on_app_home_opened(
+        event: dict[str, Any], client: WebClient, logger: logging.Logger
+    ) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user_id = event["user"]
+        deps.actors.remember(deps.db, user_id)  # name and time zone, for reminders
+        publish_home(deps.db, client, user_id, logger)

@@ -1,0 +1,143 @@
+"""Sends a `Reply` (bot/runner.py) the Slack way: the ack, then whatever follows it.
+
+Ephemeral or in-channel text goes in the ack itself; modals, uploads, direct messages and
+slow work (`Reply.later`) follow it, so Slack always gets its answer within three seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.actors import Actor
+from bot.runner import CommandRunner, Reply
+from bot.views.recommendations import error_blocks
+
+log = logging.getLogger(__name__)
+
+FOREIGN_TEAM = (
+    "recs is installed in another workspace: from here you can read, but not change anything."
+)
+
+
+def run_safely(runner: CommandRunner, actor: Actor, text: str, channel_id: str | None) -> Reply:
+    """The runner turns person errors and database outages into replies; this adds the rest."""
+    try:
+        return runner.run(actor, text, channel_id=channel_id)
+    except Exception as exc:
+        return runner.failure(exc)
+
+
+def message_fields(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "blocks": [b.to_dict() for b in reply.blocks] or None,
+        "response_type": "in_channel" if reply.public else "ephemeral",
+    }
+
+
+def refusal(text: str = FOREIGN_TEAM) -> Reply:
+    return Reply(text=text, blocks=error_blocks(text, None), ok=False)
+
+
+def follow_up(
+    reply: Reply,
+    *,
+    client: WebClient,
+    respond: Respond | None,
+    channel_id: str | None,
+    user_id: str,
+    logger: logging.Logger = log,
+) -> None:
+    """Everything a reply carries besides its text, after the ack."""
+    for dm in reply.direct_messages:
+        post_safely(
+            client.chat_postMessage,
+            logger,
+            channel=dm.user_id,
+            text=dm.text,
+            blocks=[b.to_dict() for b in dm.blocks] or None,
+        )
+    if reply.upload is not None and channel_id:
+        filename, content, title = reply.upload
+        post_safely(
+            client.files_upload_v2,
+            logger,
+            channel=channel_id,
+            content=content,
+            filename=filename,
+            title=title,
+        )
+    if reply.later is not None:
+        later = reply.later
+        try:
+            result = later()
+        except Exception:
+            logger.exception("slow work failed after the ack")
+            result = refusal("Sorry, that failed on our side. Nothing was saved.")
+        answer(result, client=client, respond=respond, user_id=user_id, logger=logger)
+        follow_up(
+            _without_later(result),
+            client=client,
+            respond=respond,
+            channel_id=channel_id,
+            user_id=user_id,
+            logger=logger,
+        )
+
+
+def _without_later(reply: Reply) -> Reply:
+    reply.later = None
+    return reply
+
+
+def answer(
+    reply: Reply,
+    *,
+    client: WebClient,
+    respond: Respond | None,
+    user_id: str,
+    replace_original: bool = False,
+    logger: logging.Logger = log,
+) -> None:
+    """The reply's text: to the response_url when there is one (commands, message buttons),
+    otherwise as a DM (buttons in App Home have no response_url)."""
+    if respond is not None and getattr(respond, "response_url", None):
+        try:
+            respond(**message_fields(reply), replace_original=replace_original)
+            return
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            logger.warning("response_url post failed: %s", type(exc).__name__)
+            return
+    post_safely(
+        client.chat_postMessage,
+        logger,
+        channel=user_id,
+        text=reply.text,
+        blocks=[b.to_dict() for b in reply.blocks] or None,
+    )
+
+
+def post_safely(call: Callable[..., Any], logger: logging.Logger, **kwargs: Any) -> Any:
+    """A Web API call whose failure is logged (after the client's own retries), not raised:
+    the write it reports on has already been committed."""
+    try:
+        return call(**kwargs)
+    except (SlackApiError, SlackClientError) as exc:
+        logger.warning("Slack call failed: %s", _error_name(exc))
+        return None
+
+
+def _error_name(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error", "error"))
+    return type(exc).__name__
+
+
+def acknowledge(ack: Ack, reply: Reply) -> None:
+    ack(**message_fields(reply))

@@ -1,0 +1,145 @@
+"""Maps the Slack user behind a request to an `Actor` (bot/actors.py).
+
+Workspace admin comes from users.info (`is_admin`/`is_owner`), cached for a few minutes so a
+busy channel costs one lookup per person. Chair, board admin and owner come from the database
+(board roles, lead officers, agency members) when a service checks them. A request from a
+workspace other than the one the app is installed in may read but never write.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot import services
+from bot.actors import SYSTEM, Actor
+from storage import queries
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+USER_TTL_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    name: str
+    is_admin: bool
+    tz: str | None
+    email: str | None
+
+
+class SlackActors:
+    """Slack user id + team id -> Actor, with users.info and auth.test cached."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        ttl: float = USER_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.ttl = ttl
+        self._monotonic = monotonic
+        self._profiles: dict[str, tuple[float, SlackProfile | None]] = {}
+        self._team_id: str | None = None
+        self._lock = threading.Lock()
+
+    def installed_team(self) -> str | None:
+        """The workspace the bot token belongs to (auth.test), asked once."""
+        if self._team_id is None:
+            try:
+                self._team_id = str(self.client.auth_test()["team_id"])
+            except SlackClientError as exc:
+                log.warning("auth.test failed: %s", type(exc).__name__)
+                return None
+        return self._team_id
+
+    def is_foreign(self, team_id: str | None) -> bool:
+        """True when the request comes from another workspace than the installed one."""
+        installed = self.installed_team()
+        return bool(team_id and installed and team_id != installed)
+
+    def profile(self, user_id: str) -> SlackProfile | None:
+        now = self._monotonic()
+        with self._lock:
+            cached = self._profiles.get(user_id)
+        if cached and now - cached[0] < self.ttl:
+            return cached[1]
+        found = self._fetch(user_id)
+        with self._lock:
+            self._profiles[user_id] = (now, found)
+        return found
+
+    def _fetch(self, user_id: str) -> SlackProfile | None:
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except (SlackApiError, SlackClientError) as exc:
+            # Without the profile the person still acts, just without workspace-admin rights.
+            log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
+            return None
+        profile = user.get("profile") or {}
+        return SlackProfile(
+            name=user.get("real_name") or profile.get("real_name") or user.get("name") or user_id,
+            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+            tz=user.get("tz"),
+            email=profile.get("email"),
+        )
+
+    def actor(self, user_id: str, team_id: str | None) -> Actor:
+        found = self.profile(user_id)
+        return Actor(
+            user_id=user_id,
+            name=found.name if found else "",
+            team_id=team_id,
+            is_workspace_admin=bool(found and found.is_admin) and not self.is_foreign(team_id),
+        )
+
+    def remember(self, db: Database, user_id: str) -> None:
+        """Stores the person's name, email and time zone (reminders use the zone)."""
+        found = self.profile(user_id)
+        if found is None:
+            return
+        with db.unit_of_work() as uow:
+            services.ensure_person(
+                uow.session,
+                user_id,
+                found.name,
+                email=found.email,
+                tz=found.tz,
+                is_workspace_admin=found.is_admin,
+            )
+            uow.commit()
+
+
+def sync_agency_usergroups(client: WebClient, db: Database, groups: dict[str, str]) -> int:
+    """Adds each Slack user group's members to its agency (RECS_AGENCY_USERGROUPS).
+
+    Members are only added, never removed: leaving a Slack group should not silently take
+    away someone's recommendations. Returns how many memberships were checked.
+    """
+    checked = 0
+    for usergroup, agency_name in groups.items():
+        try:
+            members = client.usergroups_users_list(usergroup=usergroup)["users"]
+        except (SlackApiError, SlackClientError) as exc:
+            log.warning("usergroups.users.list %s failed: %s", usergroup, type(exc).__name__)
+            continue
+        with db.unit_of_work() as uow:
+            board = queries.first_board(uow.session)
+            if board is None or board.id is None:
+                return checked
+            agency = services.find_agency(uow.session, board.id, agency_name)
+            for user_id in members:
+                services.ensure_person(uow.session, user_id)
+                services.add_agency_member(uow, SYSTEM, agency, user_id)
+                checked += 1
+            uow.commit()
+    return checked

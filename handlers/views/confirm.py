@@ -1,0 +1,20 @@
+"""After a modal closes: tell the person what was saved, by DM (a modal has no response_url)."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+
+from bot.runner import Reply
+from handlers.replies import post_safely
+
+
+def confirm(client: WebClient, user_id: str, reply: Reply, logger: logging.Logger) -> None:
+    post_safely(
+        client.chat_postMessage,
+        logger,
+        channel=user_id,
+        text=reply.text,
+        blocks=[b.to_dict() for b in reply.blocks] or None,
+    )

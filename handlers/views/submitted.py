@@ -1,0 +1,170 @@
+"""Modal submissions: add, update, completed-with-evidence, settings and import.
+
+Each reads the inputs, calls one use case in one transaction, and either closes the modal
+and confirms by DM, or keeps it open with the error under the input (nothing written).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import commands as c
+from bot import importing, services
+from bot.actors import Actor, Role, board_roles
+from bot.errors import NotAllowed, UserError
+from bot.plan_import import parse_file
+from bot.runner import CommandRunner, Reply
+from bot.views import ids
+from handlers.deps import Deps
+from handlers.replies import FOREIGN_TEAM
+from handlers.views.confirm import confirm
+from handlers.views.form_values import FieldError, Form, guess_block, refuse
+from storage import queries
+from storage.models import UpdateSource
+
+ADD_WORDS = {
+    "review": "review",
+    "agency": "agency",
+    "lead officer": "lead",
+    "user": "lead",
+    "date": "due",
+    "due": "due",
+    "timescale": "due",
+    "label": "label",
+}
+UPDATE_WORDS = {"note": "note", "empty": "note"}
+COMPLETED_WORDS = {"link": "url", "url": "url", "description": "description", "note": "note"}
+IMPORT_WORDS = {"review code": "review", "review": "review"}
+
+Handler = Callable[[Actor, Form], Reply]
+
+
+def register(app: App, deps: Deps) -> None:
+    runner = CommandRunner(deps.db, source=UpdateSource.modal)
+
+    def submission(callback_id: str, first_block: str, words: dict[str, str]) -> Callable:
+        """Wraps a use case with the actor, the error mapping, the ack and the confirmation."""
+
+        def decorate(handle: Handler) -> Handler:
+            def on_submitted(
+                ack: Ack,
+                body: dict[str, Any],
+                view: dict[str, Any],
+                client: WebClient,
+                logger: logging.Logger,
+            ) -> None:
+                user_id = body["user"]["id"]
+                team_id = body["user"].get("team_id") or (body.get("team") or {}).get("id")
+                if deps.actors.is_foreign(team_id):
+                    refuse(ack, first_block, NotAllowed(FOREIGN_TEAM))
+                    return
+                actor = deps.actors.actor(user_id, team_id)
+                try:
+                    reply = handle(actor, Form(view))
+                except UserError as exc:
+                    refuse(ack, guess_block(exc, first_block, words), exc)
+                    return
+                except Exception as exc:
+                    failed = runner.failure(exc)
+                    refuse(ack, first_block, UserError(failed.text))
+                    return
+                ack()
+                confirm(client, user_id, reply, logger)
+
+            app.view(callback_id)(on_submitted)
+            return handle
+
+        return decorate
+
+    @submission(ids.ADD_MODAL, "text", ADD_WORDS)
+    def on_add_submitted(actor: Actor, form: Form) -> Reply:
+        text = form.text("text")
+        if not text:
+            raise FieldError("text", "Write the recommendation.")
+        lead = form.text("lead")
+        return runner.execute(
+            actor,
+            c.Add(
+                review=form.text("review"),
+                text=text,
+                agency=form.text("agency") or None,
+                due=form.text("due") or None,
+                label=form.text("label") or None,
+                lead=c.Mention(f"<@{lead}>") if lead else None,
+            ),
+        )
+
+    @submission(ids.UPDATE_MODAL, "status", UPDATE_WORDS)
+    def on_update_submitted(actor: Actor, form: Form) -> Reply:
+        ref = str(form.metadata.get("ref", ""))
+        choice = form.text("status") or "note"
+        if choice not in c.STATUS_WORDS:
+            raise FieldError("status", "Pick one of the choices.")
+        status, at_risk = c.STATUS_WORDS[choice]
+        return runner.execute(actor, c.Update(ref, status, at_risk, form.text("note")))
+
+    @submission(ids.COMPLETED_MODAL, "url", COMPLETED_WORDS)
+    def on_completed_submitted(actor: Actor, form: Form) -> Reply:
+        ref = str(form.metadata.get("ref", ""))
+        with deps.db.unit_of_work() as uow:
+            runner.me(uow, actor)
+            services.complete_with_evidence(
+                uow,
+                actor,
+                ref,
+                url=form.text("url"),
+                description=form.text("description"),
+                note=form.text("note"),
+                source=UpdateSource.modal,
+            )
+            rec = services.get_recommendation(uow.session, ref)
+            uow.commit()
+        return Reply.done(
+            f"{rec.ref} is marked completed with its evidence. A chair will review it.", rec.ref
+        )
+
+    @submission(ids.SETTINGS_MODAL, "chairs", {})
+    def on_settings_submitted(actor: Actor, form: Form) -> Reply:
+        board_id = int(form.metadata.get("board", 0))
+        new = services.BoardSettings(
+            channel_id=form.text("channel"),
+            chair_ids=form.users("chairs"),
+            due_soon_days=form.text("due_soon_days"),
+            overdue_every_days=form.number("overdue_every_days"),
+            stale_after_days=form.number("stale_after_days"),
+            escalate_after_days=form.number("escalate_after_days"),
+            amber_due_within_days=form.number("amber_due_within_days"),
+            amber_stale_days=form.number("amber_stale_days"),
+            require_evidence="yes" in form.checked("require_evidence"),
+        )
+        try:
+            with deps.db.unit_of_work() as uow:
+                runner.me(uow, actor)
+                services.update_board_settings(uow, actor, board_id, new)
+                uow.commit()
+        except services.SettingError as exc:
+            raise FieldError(exc.field, str(exc)) from exc
+        return Reply.done("The board settings are saved.")
+
+    @submission(ids.IMPORT_MODAL, "text", IMPORT_WORDS)
+    def on_import_submitted(actor: Actor, form: Form) -> Reply:
+        code = form.text("review")
+        parsed = parse_file("pasted.txt", form.text("text").encode(), deps.db.clock().date())
+        if parsed.errors:
+            raise FieldError("text", "; ".join(parsed.errors)[:280])
+        with deps.db.unit_of_work() as uow:
+            runner.me(uow, actor)
+            board = queries.first_board(uow.session)
+            if board is None or Role.admin not in board_roles(uow.session, actor, board.id):
+                raise FieldError("review", "Only a board admin can import a review.")
+            review = queries.review_by_code(uow.session, code) or services.ensure_review(
+                uow, actor, board, code, form.text("title") or None
+            )
+            result = importing.import_recommendations(uow, actor, review, parsed.recommendations)
+            uow.commit()
+        return Reply.done(result.describe())

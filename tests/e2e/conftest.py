@@ -1,0 +1,64 @@
+"""End-to-end fixtures: one fake Slack and one `serve` process per test module, on a
+database loaded with the Child H demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.console import MovableClock
+from bot.demo import load_demo
+from storage.db import Database
+from tests import databases
+from tests.e2e.server import SIGNING_SECRET, ServeProcess, serve
+from tests.slack.driver import SlackDriver
+from tests.slack.fake_slack import FakeSlack
+
+DEMO_TIME = datetime(2015, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="module")
+def demo_url(e2e_dir: Path) -> str:
+    """A SQLite file with the Child H demo loaded."""
+    url = databases.sqlite_url(e2e_dir)
+    db = Database(url, clock=MovableClock(DEMO_TIME))
+    load_demo(db)
+    db.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def app_db(demo_url: str) -> Iterator[Database]:
+    """The same database, opened by the test to read state and prepare rows."""
+    db = Database(demo_url, clock=MovableClock(DEMO_TIME))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(demo_url: str, fake: FakeSlack, e2e_dir: Path) -> Iterator[ServeProcess]:
+    with serve(demo_url, fake.url, e2e_dir) as running:
+        yield running
+
+
+@pytest.fixture
+def slack(server: ServeProcess, fake: FakeSlack) -> Iterator[SlackDriver]:
+    """A driver on the running app; the fake's record is cleared and checked per test."""
+    fake.clear()
+    with SlackDriver(server.events_url, SIGNING_SECRET, fake=fake) as driver:
+        yield driver
+    assert fake.violations == [], "the app sent blocks or views that Slack would reject"

@@ -1,0 +1,62 @@
+"""Mapping a Slack user to an Actor: workspace admins from users.info (cached), another
+workspace never an admin, and agency members from a Slack user group."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from sqlmodel import select
+
+from handlers.slack_actor import SlackActors, sync_agency_usergroups
+from storage.db import Database
+from storage.models import Agency, AgencyMember
+from tests.slack.fake_slack import TEAM_ID, FakeSlack
+
+
+def client_for(fake: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=fake.url)
+
+
+def test_workspace_admin_comes_from_users_info_and_is_cached(fake_slack: FakeSlack) -> None:
+    fake_slack.add_user("U0SAMPATEL", real_name="Sam Patel", is_admin=True)
+    actors = SlackActors(client_for(fake_slack))
+    first = actors.actor("U0SAMPATEL", TEAM_ID)
+    again = actors.actor("U0SAMPATEL", TEAM_ID)
+    assert first.is_workspace_admin and first.name == "Sam Patel"
+    assert again == first
+    assert len(fake_slack.calls("users.info")) == 1
+
+
+def test_workspace_owner_is_an_admin_and_a_plain_member_is_not(fake_slack: FakeSlack) -> None:
+    fake_slack.add_user("U0RUTHOKAF", is_owner=True)
+    actors = SlackActors(client_for(fake_slack))
+    assert actors.actor("U0RUTHOKAF", TEAM_ID).is_workspace_admin
+    assert not actors.actor("U0MOAHMED0", TEAM_ID).is_workspace_admin
+
+
+def test_an_admin_of_another_workspace_is_not_an_admin_here(fake_slack: FakeSlack) -> None:
+    fake_slack.add_user("U0SAMPATEL", is_admin=True)
+    actors = SlackActors(client_for(fake_slack))
+    assert actors.is_foreign("T0OTHER") and not actors.is_foreign(TEAM_ID)
+    assert not actors.actor("U0SAMPATEL", "T0OTHER").is_workspace_admin
+
+
+def test_users_info_failure_still_gives_an_actor_without_admin(fake_slack: FakeSlack) -> None:
+    fake_slack.fail_next("users.info", 200, error="user_not_found")
+    actor = SlackActors(client_for(fake_slack)).actor("U0GONE", TEAM_ID)
+    assert actor.user_id == "U0GONE" and not actor.is_workspace_admin
+
+
+def test_user_group_members_join_the_agency(fake_slack: FakeSlack, demo_db: Database) -> None:
+    fake_slack.add_usergroup("S0TVP", ["U0NEWCOP1", "U0DEVSHARM"])
+    checked = sync_agency_usergroups(
+        client_for(fake_slack), demo_db, {"S0TVP": "Thames Valley Police (TVP)"}
+    )
+    assert checked == 2
+    with demo_db.unit_of_work(write=False) as uow:
+        tvp = uow.session.exec(select(Agency).where(Agency.short_name == "TVP")).one()
+        members = set(
+            uow.session.exec(
+                select(AgencyMember.user_id).where(AgencyMember.agency_id == tvp.id)
+            ).all()
+        )
+    assert {"U0NEWCOP1", "U0DEVSHARM"} <= members
