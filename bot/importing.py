@@ -205,28 +205,8 @@ def _progress_once(
     ).first()
     if already:
         return
-    when = datetime.combine(item.progress_on, time(12, 0), UTC) if item.progress_on else uow.now
-    uow.session.add(
-        ProgressUpdate(
-            recommendation_id=rec.id,  # type: ignore[arg-type]
-            author_id=actor.user_id,
-            created_at=when,
-            text=text,
-            source=UpdateSource.import_,
-        )
-    )
-    if rec.last_update_at is None or when > rec.last_update_at:
-        rec.last_update_at = when
-    uow.session.add(rec)
-    services.audit(
-        uow,
-        actor,
-        "recommendation.update",
-        "recommendation",
-        rec.id,
-        ref=rec.ref,
-        source=UpdateSource.import_,
-        dated=when,
+    services.record_update(
+        uow, actor, rec.ref, note=text, source=UpdateSource.import_, at=_dated(uow, item)
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -40,13 +43,22 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.drivername == "postgresql":
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A database that has gone away must fail fast: Slack wants an answer within 3 s.
+    return create_engine(
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=5,
+        connect_args={"connect_timeout": 2},
+    )
 
 
 def _sqlite_engine(url: URL, echo: bool) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 5})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -55,7 +67,8 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # Writers queue for the lock; past this a person is told to try again.
+        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -88,6 +101,8 @@ class Database:
     def __init__(self, url: str, *, clock: Clock = utc_now, echo: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
+        if os.environ.get("RECS_COUNT_ROWS"):
+            count_reads(self.engine)  # benchmarks: statements and rows read, printed at exit
         self._write_engine = self.engine.execution_options(recs_write=True)
         self.clock = clock
         self._migrated = False
@@ -141,3 +156,54 @@ class UnitOfWork:
     @property
     def dialect(self) -> str:
         return self._engine.dialect.name
+
+
+class ReadCounter:
+    """Statements run and rows fetched by this process (RECS_COUNT_ROWS=1, for bench/sweep.py):
+    the proof that a sweep reads in proportion to what is due, not to the table."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+        self.rows = 0
+        self.registered = False
+
+    def report(self) -> None:
+        print(f"recs-count: statements={self.statements} rows={self.rows}", file=sys.stderr)
+
+
+READS = ReadCounter()
+
+
+def count_reads(engine: Engine) -> None:
+    """Counts every statement, and every row the driver hands back, on this engine."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(*_args: Any) -> None:
+        READS.statements += 1
+
+    @event.listens_for(engine, "connect")
+    def _rows(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        if is_sqlite(engine):
+
+            def sqlite_row(_cursor: Any, row: tuple[Any, ...]) -> tuple[Any, ...]:
+                READS.rows += 1
+                return row
+
+            dbapi_connection.row_factory = sqlite_row
+            return
+        from psycopg.rows import tuple_row
+
+        def psycopg_rows(cursor: Any) -> Callable[[Any], Any]:
+            make = tuple_row(cursor)
+
+            def row(values: Any) -> Any:
+                READS.rows += 1
+                return make(values)
+
+            return row
+
+        dbapi_connection.row_factory = psycopg_rows
+
+    if not READS.registered:
+        atexit.register(READS.report)
+        READS.registered = True
