@@ -1,32 +1,42 @@
-"""The board summary: counts by status, BRAG and agency, overdue and due soon, from SQL aggregates."""
+"""The board summary: counts by status, BRAG and agency, overdue and due soon, and what changed
+since the last board meeting, from SQL aggregates, now or as of the end of a past day."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.brag import Brag, Thresholds, brag_rank_sql, brag_sql
-from storage import queries
-from storage.models import Status
-from storage.queries import RecommendationFilter, RecommendationRow
+from bot import history
+from bot.brag import Brag, Thresholds
+from storage import as_of as state_queries
+from storage.as_of import ChangeCounts, StateRow
+from storage.models import OPEN_STATUSES, Status
 
 LISTED = 10  # overdue and due-soon items shown in the message; the report has them all
+DUE_SOON_DAYS = 30
+CHANGES_DEFAULT_DAYS = 30  # when the board has no last meeting date
 
 
 @dataclass
 class BoardSummary:
     title: str
-    today: date
+    today: date  # the day judged: today, or the as-of date
     total: int
     by_status: dict[str, int]
     by_brag: dict[str, int]
     by_agency: dict[str, dict[str, int]]  # agency -> brag -> count
-    overdue: list[RecommendationRow]
+    overdue: list[StateRow]
     overdue_total: int
-    due_soon: list[RecommendationRow]
+    due_soon: list[StateRow]
     due_soon_total: int
+    as_of: date | None = None  # set when the summary is of a past day
+    since: date | None = None
+    since_meeting: bool = False  # `since` is the board's last meeting
+    changes: ChangeCounts | None = None
+    review_code: str | None = None
+    status_order: list[str] = field(default_factory=lambda: [s.value for s in Status])
 
     @property
     def implemented(self) -> int:
@@ -40,35 +50,72 @@ class BoardSummary:
     def embedded(self) -> int:
         return self.by_status.get(Status.embedded, 0)
 
+    @property
+    def open(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in OPEN_STATUSES)
+
 
 def board_summary(
-    session: Session, review_id: int | None, title: str, today: date, thresholds: Thresholds
+    session: Session,
+    review_id: int | None,
+    title: str,
+    today: date,
+    thresholds: Thresholds,
+    *,
+    as_of: date | None = None,
+    since: date | None = None,
+    listed: int = LISTED,
 ) -> BoardSummary:
-    brag = brag_sql(today, thresholds)
-    base = RecommendationFilter(review_id=review_id)
-    by_status = {str(s): n for s, n in queries.count_by(session, base, brag, "status")}
-    by_brag = {str(b): n for b, n in queries.count_by(session, base, brag, "brag")}
+    """The summary of a review (or all reviews) today, or as it stood at the end of `as_of`."""
+    board = history.board_for(session, review_id)
+    moment = history.Moment.on(today, as_of, board)
+    state = history.state_of(session, review_id, moment)
+    brag = history.brag_over(state, moment.today, thresholds)
+    by_status = {str(s): n for s, n in state_queries.state_counts(session, state, brag, "status")}
+    by_brag = {str(b): n for b, n in state_queries.state_counts(session, state, brag, "brag")}
     by_agency: dict[str, dict[str, int]] = {}
-    for agency, colour, n in queries.count_by(session, base, brag, "agency", "brag"):
+    for agency, colour, n in state_queries.state_counts(session, state, brag, "agency", "brag"):
         by_agency.setdefault(agency or "No agency", {})[str(colour)] = n
-    overdue, overdue_total = queries.list_recommendations(
+    is_open = state.c.status.in_([s.value for s in OPEN_STATUSES])
+    overdue, overdue_total = state_queries.state_rows(
         session,
-        RecommendationFilter(review_id=review_id, overdue_before=today),
+        state,
         brag,
-        brag_rank_sql(brag),
-        page_size=LISTED,
+        is_open,
+        state.c.due_on < moment.today,
+        order=(state.c.due_on, state.c.review_id, state.c.number),
+        limit=listed,
     )
-    soon = RecommendationFilter(
-        review_id=review_id,
-        statuses=(Status.not_started, Status.in_progress),
-        brag=None,
+    due_soon, due_soon_total = state_queries.state_rows(
+        session,
+        state,
+        brag,
+        is_open,
+        state.c.due_on >= moment.today,
+        state.c.due_on <= moment.today + timedelta(days=DUE_SOON_DAYS),
+        order=(state.c.due_on, state.c.review_id, state.c.number),
+        limit=listed,
     )
-    due_soon, due_soon_total = queries.list_due_between(
-        session, soon, brag, today, today + timedelta(days=30), limit=LISTED
-    )
+    since_meeting = since is None and board is not None and board.last_meeting_on is not None
+    if since is None:
+        since = (
+            board.last_meeting_on
+            if since_meeting and board is not None
+            else moment.today - timedelta(days=CHANGES_DEFAULT_DAYS)
+        )
+    changes = None
+    if since is not None and since <= moment.today:
+        zone = history.board_zone(board)
+        changes = state_queries.changes_between(
+            session,
+            review_id,
+            history.end_of_day(since - timedelta(days=1), zone),
+            moment.cutoff,
+            refs=listed,
+        )
     return BoardSummary(
         title=title,
-        today=today,
+        today=moment.today,
         total=sum(by_status.values()),
         by_status=by_status,
         by_brag={b.value: by_brag.get(b.value, 0) for b in Brag},
@@ -77,4 +124,8 @@ def board_summary(
         overdue_total=overdue_total,
         due_soon=due_soon,
         due_soon_total=due_soon_total,
+        as_of=moment.as_of,
+        since=since,
+        since_meeting=since_meeting,
+        changes=changes,
     )

@@ -1,0 +1,209 @@
+"""The one builder behind every board paper: the rows of a review's plan as they stood at the
+end of a day (or now), with their latest progress, evidence, updates and due-date moves.
+
+The XLSX, DOCX and CSV writers only lay this out; none of them reads the database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot import history, services
+from bot.brag import Thresholds
+from bot.summary import BoardSummary, board_summary
+from storage import as_of as state_queries
+from storage import queries
+from storage.models import OPEN_STATUSES, EvidenceState, Status
+
+HIDDEN_EVIDENCE = {EvidenceState.withdrawn.value, EvidenceState.rejected.value}
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    url: str
+    description: str
+    state: str
+    posted_at: datetime
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    ref: str
+    label: str
+    text: str
+    agency: str
+    lead_officer: str
+    due_on: date | None
+    timescale: str
+    original_due_on: date | None
+    original_timescale: str
+    status: Status
+    at_risk: bool
+    brag: str
+    latest_update: str
+    latest_update_at: datetime | None
+    evidence: list[EvidenceLink]
+    due_moves: int
+
+    @property
+    def status_words(self) -> str:
+        words = self.status.replace("_", " ")
+        return words + (" (at risk)" if self.at_risk else "")
+
+
+@dataclass(frozen=True)
+class UpdateLine:
+    ref: str
+    at: datetime
+    author: str
+    text: str
+    status_to: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class DueMove:
+    ref: str
+    old_due_on: date | None
+    new_due_on: date
+    new_timescale: str
+    reason: str
+    changed_at: datetime
+    changed_by: str
+
+
+@dataclass
+class BoardPaper:
+    review_code: str
+    review_title: str
+    board_name: str
+    day: date  # the paper's date: the as-of date, or today
+    as_of: date | None  # set when rebuilt from history
+    summary: BoardSummary
+    rows: list[TrackerRow]
+    updates: list[UpdateLine] = field(default_factory=list)
+    moves: list[DueMove] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.review_title} ({self.review_code}): action plan"
+
+    @property
+    def progress_heading(self) -> str:
+        # The cabinet report's own form: "Progress at 31.10.14".
+        return f"Progress at {self.day:%d.%m.%y}"
+
+    @property
+    def overdue(self) -> list[TrackerRow]:
+        return [
+            r
+            for r in self.rows
+            if r.status in OPEN_STATUSES and r.due_on is not None and r.due_on < self.day
+        ]
+
+    def days_overdue(self, row: TrackerRow) -> int:
+        return (self.day - row.due_on).days if row.due_on else 0
+
+    def to_json(self) -> str:
+        """The paper's facts, stored with an issued paper so what the board saw is on record."""
+        facts = {
+            "review": self.review_code,
+            "day": self.day,
+            "as_of": self.as_of,
+            "rows": [asdict(r) for r in self.rows],
+            "moves": [asdict(m) for m in self.moves],
+            "by_status": self.summary.by_status,
+            "by_brag": self.summary.by_brag,
+        }
+        return json.dumps(facts, default=str, sort_keys=True)
+
+
+def build_paper(
+    session: Session, review_code: str, as_of: date | None, now: datetime
+) -> BoardPaper:
+    """The paper for a review, now or as it stood at the end of `as_of` in the board's zone."""
+    review = services.get_review(session, review_code)
+    board = history.board_for(session, review.id)
+    moment = history.Moment.of(now, as_of, board)
+    thresholds = Thresholds.of(board)
+    summary = board_summary(
+        session, review.id, review.title, moment.today, thresholds, as_of=moment.as_of
+    )
+    summary.review_code = review.code
+    state = history.state_of(session, review.id, moment)
+    brag = history.brag_over(state, moment.today, thresholds)
+    states, _ = state_queries.state_rows(session, state, brag)
+    ids = [s.id for s in states]
+    updates = state_queries.updates_between(session, ids, None, moment.cutoff)
+    latest = history.latest_progress(updates)
+    evidence: dict[int, list[EvidenceLink]] = {}
+    for item, state_then in state_queries.evidence_before(session, ids, moment.cutoff):
+        if state_then in HIDDEN_EVIDENCE:
+            continue
+        link = item.url or item.permalink or f"slack file {item.slack_file_id}"
+        evidence.setdefault(item.recommendation_id, []).append(
+            EvidenceLink(link, item.description, state_then, item.posted_at)
+        )
+    moves = state_queries.due_changes_before(session, ids, moment.cutoff)
+    people = {u.author_id for u in updates} | {m.changed_by_id for m in moves}
+    names = queries.names_of(session, people)
+    refs = {s.id: s.ref for s in states}
+    rows = [_row(s, latest.get(s.id), evidence.get(s.id, [])) for s in states]
+    return BoardPaper(
+        review_code=review.code,
+        review_title=review.title,
+        board_name=board.name if board else "",
+        day=moment.today,
+        as_of=moment.as_of,
+        summary=summary,
+        rows=rows,
+        updates=[
+            UpdateLine(
+                refs[u.recommendation_id],
+                u.created_at,
+                names.get(u.author_id, u.author_id),
+                u.text,
+                str(u.status_to) if u.status_to else None,
+                str(u.source),
+            )
+            for u in updates
+        ],
+        moves=[
+            DueMove(
+                refs[m.recommendation_id],
+                m.old_due_on,
+                m.new_due_on,
+                m.new_timescale,
+                m.reason,
+                m.changed_at,
+                names.get(m.changed_by_id, m.changed_by_id),
+            )
+            for m in moves
+        ],
+    )
+
+
+def _row(s: state_queries.StateRow, latest: Any, evidence: list[EvidenceLink]) -> TrackerRow:
+    return TrackerRow(
+        ref=s.ref,
+        label=s.label,
+        text=s.text,
+        agency=s.agency or "",
+        lead_officer=s.lead_officer or "",
+        due_on=s.due_on,
+        timescale=s.timescale or "",
+        original_due_on=s.original_due_on,
+        original_timescale=s.original_timescale or "",
+        status=s.status,
+        at_risk=s.at_risk,
+        brag=s.brag,
+        latest_update=latest.text if latest else "",
+        latest_update_at=latest.created_at if latest else None,
+        evidence=evidence,
+        due_moves=s.due_moves,
+    )

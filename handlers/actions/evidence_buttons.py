@@ -1,0 +1,119 @@
+"""The buttons on an evidence thread reply: *Undo* (the poster), *Accept* (the owner or a
+chair) and *Reject…* (a chair; opens the reason modal)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import evidence as capture
+from bot import services
+from bot.errors import UserError
+from bot.runner import Reply
+from bot.views import evidence as views
+from bot.views import ids
+from bot.views.recommendations import confirmation_blocks
+from handlers.deps import Deps
+from handlers.events.evidence_capture import REACTION
+from handlers.modals import open_view
+from handlers.replies import answer, post_safely
+
+
+def _ids(value: str) -> list[int]:
+    return [int(v) for v in value.split(",") if v.strip().isdigit()]
+
+
+def register(app: App, deps: Deps) -> None:
+    def actor_of(body: dict[str, Any]) -> Any:
+        return deps.actors.actor(body["user"]["id"], (body.get("team") or {}).get("id"))
+
+    @app.action(ids.EVIDENCE_UNDO)
+    def on_evidence_undo(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        try:
+            with deps.db.unit_of_work() as uow:
+                refs = [
+                    capture.reviewed(
+                        uow, services.undo_evidence(uow, actor_of(body), i).id or 0
+                    ).ref
+                    for i in _ids(action.get("value") or "")
+                ]
+                uow.commit()
+        except UserError as exc:
+            answer(Reply.error(exc), client=client, respond=respond, user_id=user_id)
+            return
+        text = views.undone_text(list(dict.fromkeys(refs)))
+        respond(
+            text=text,
+            blocks=[b.to_dict() for b in confirmation_blocks(text)],
+            replace_original=True,
+        )
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id")
+        if channel and message.get("thread_ts"):
+            post_safely(
+                client.reactions_remove,
+                logger,
+                channel=channel,
+                timestamp=message["thread_ts"],
+                name=REACTION,
+            )
+
+    @app.action(ids.EVIDENCE_ACCEPT)
+    def on_evidence_accept(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        try:
+            with deps.db.unit_of_work() as uow:
+                accepted = services.accept_evidence(uow, actor_of(body), action.get("value") or "")
+                decided = capture.reviewed(uow, accepted.id or 0)
+                uow.commit()
+        except UserError as exc:
+            answer(Reply.error(exc), client=client, respond=respond, user_id=user_id)
+            return
+        text = views.reviewed_text(decided.ref, decided.state, None)
+        answer(Reply.done(text, decided.ref), client=client, respond=respond, user_id=user_id)
+        for other in decided.tell:
+            if other != user_id:
+                post_safely(client.chat_postMessage, logger, channel=other, text=text)
+
+    @app.action(ids.EVIDENCE_REJECT)
+    def on_evidence_reject(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        try:
+            with deps.db.unit_of_work(write=False) as uow:
+                decided = capture.reviewed(uow, int(action.get("value") or 0))
+                evidence_id = int(action.get("value") or 0)
+        except (UserError, ValueError):
+            return
+        open_view(
+            client,
+            body["trigger_id"],
+            views.reject_modal(evidence_id, decided.ref, decided.what),
+            logger,
+        )

@@ -1,0 +1,41 @@
+"""The *Add as evidence* message shortcut: opens a modal to pick the ref for any message;
+the submission (handlers/views/evidence_submitted.py) records it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.views import evidence as views
+from bot.views import ids
+from handlers.deps import Deps
+from handlers.events.evidence_capture import message_from, permalink_of
+from handlers.modals import open_view
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.shortcut(ids.ADD_AS_EVIDENCE)
+    def on_add_as_evidence(
+        ack: Ack, body: dict[str, Any], client: WebClient, logger: logging.Logger
+    ) -> None:
+        ack()
+        event = dict(body.get("message") or {})
+        event["channel"] = (body.get("channel") or {}).get("id", "")
+        event.setdefault("ts", body.get("message_ts", ""))
+        message = message_from(event)
+        refs = message.refs
+        permalink = permalink_of(client, message.channel_id, message.ts, logger)
+        view = views.evidence_modal(
+            default_ref=refs[0] if refs else "",
+            description=message.plain_text,
+            preview=message.plain_text,
+            channel_id=message.channel_id,
+            message_ts=message.ts,
+            links=message.links,
+            files=[{"id": f.id, "name": f.name} for f in message.files],
+            permalink=permalink,
+        )
+        open_view(client, body["trigger_id"], view, logger)

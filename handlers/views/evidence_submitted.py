@@ -1,0 +1,94 @@
+"""Submissions of the evidence modals: *Add as evidence* (the ref picked for a message) and
+*Reject evidence* (the chair's reason, sent to the owner by DM)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import evidence as capture
+from bot import services
+from bot.errors import UserError
+from bot.views import evidence as views
+from bot.views import ids
+from handlers.deps import Deps
+from handlers.events.evidence_capture import tell_in_thread
+from handlers.replies import post_safely
+from handlers.views.form_values import Form, refuse
+
+
+def _message(form: Form, user_id: str) -> capture.ChannelMessage:
+    meta = form.metadata
+    files = tuple(
+        capture.SlackFile(str(f.get("id", "")), str(f.get("name", "")))
+        for f in meta.get("files") or ()
+    )
+    links = " ".join(f"<{link}>" for link in meta.get("links") or ())
+    return capture.ChannelMessage(
+        channel_id=str(meta.get("channel", "")),
+        ts=str(meta.get("ts", "")),
+        user_id=user_id,
+        text=links,
+        files=files,
+    )
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(ids.EVIDENCE_MODAL)
+    def on_evidence_submitted(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        form = Form(view)
+        user_id = body["user"]["id"]
+        actor = deps.actors.actor(user_id, (body.get("team") or {}).get("id"))
+        message = _message(form, user_id)
+        try:
+            with deps.db.unit_of_work() as uow:
+                services.ensure_person(uow.session, actor.user_id, actor.name or None)
+                outcome = capture.record_chosen_evidence(
+                    uow,
+                    actor,
+                    message,
+                    form.text(views.REF_FIELD),
+                    form.text(views.DESCRIPTION_FIELD),
+                    permalink=form.metadata.get("permalink"),
+                )
+                if not outcome.recorded:
+                    raise UserError("; ".join(outcome.refused) or "Nothing was recorded.")
+                uow.commit()
+        except UserError as exc:
+            refuse(ack, views.REF_FIELD, exc)
+            return
+        ack()
+        tell_in_thread(client, message, outcome, logger)
+
+    @app.view(ids.REJECT_EVIDENCE_MODAL)
+    def on_reject_evidence_submitted(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        form = Form(view)
+        actor = deps.actors.actor(body["user"]["id"], (body.get("team") or {}).get("id"))
+        evidence_id = int(form.metadata.get("evidence") or 0)
+        try:
+            with deps.db.unit_of_work() as uow:
+                services.reject_evidence(uow, actor, evidence_id, form.text(views.REASON_FIELD))
+                decided = capture.reviewed(uow, evidence_id)
+                uow.commit()
+        except UserError as exc:
+            refuse(ack, views.REASON_FIELD, exc)
+            return
+        ack()
+        text = views.reviewed_text(decided.ref, decided.state, decided.reason)
+        for user_id in decided.tell:
+            post_safely(client.chat_postMessage, logger, channel=user_id, text=text)
