@@ -11,22 +11,26 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import commands as c
 from bot import reads, services, summary
-from bot.actors import Actor, Role, board_roles
+from bot.actors import Actor, Role, board_roles, roles_on
 from bot.brag import Thresholds
 from bot.errors import NotFound, UserError
+from bot.reminders import Kind
 from bot.views import recommendations as views
 from bot.views import summary as summary_views
 from storage import queries
 from storage.db import Database, UnitOfWork, is_connection_error
 from storage.models import Person, Status, UpdateSource
 from storage.queries import RecommendationFilter
+
+if TYPE_CHECKING:
+    from bot.sweep import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +73,8 @@ class CommandRunner:
     def __init__(self, db: Database, *, source: UpdateSource = UpdateSource.command) -> None:
         self.db = db
         self.source = source
+        # `/recs remind` sends through it when set (the Slack app); otherwise it returns DMs.
+        self.notifier: Notifier | None = None
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -132,8 +138,23 @@ class CommandRunner:
     def _home(self, actor: Actor, cmd: c.Home) -> Reply:
         with self.read() as uow:
             chaired = queries.boards_chaired_by(uow.session, actor.user_id)
+            if chaired:
+                # The chair's own board, not every board's reviews (a national deployment
+                # holds ~150 boards; summing them all for one chair is work nobody asked for).
+                board = chaired[0]
+                result = summary.board_summary(
+                    uow.session,
+                    None,
+                    board.name,
+                    self.today(),
+                    Thresholds.of(board),
+                    board_id=board.id,
+                )
         if chaired:
-            return self._summary(actor, c.Summary())
+            return Reply(
+                text=f"{board.name}: {result.total} recommendations",
+                blocks=summary_views.summary_blocks(result),
+            )
         return self._listrecs(
             actor,
             c.ListRecs(mine=True),
@@ -344,9 +365,12 @@ class CommandRunner:
                 title,
                 self.today(),
                 reads.thresholds_for(uow.session, review_id),
+                as_of=cmd.as_of,
             )
+            result.review_code = cmd.review.upper() if cmd.review else None
+        when = f" as at {result.as_of:%d %B %Y}" if result.as_of else ""
         return Reply(
-            text=f"{title}: {result.total} recommendations",
+            text=f"{title}{when}: {result.total} recommendations",
             blocks=summary_views.summary_blocks(result),
             public=cmd.public,
         )
@@ -374,6 +398,76 @@ class CommandRunner:
             "sample",
         )
         return Reply(text=page.title, blocks=views.list_blocks(page, self.today()), public=True)
+
+    def _report(self, actor: Actor, cmd: c.Report) -> Reply:
+        """Checks the request now (fast, before the ack) and builds the paper afterwards."""
+        from bot.reports import issue as papers
+
+        fmt = papers.check_format(cmd.format)
+        with self.read() as uow:
+            review = papers.review_for_paper(uow.session, cmd.review)
+            papers.require_issuer(uow.session, actor, review)
+        code = review.code
+
+        def build() -> Reply:
+            try:
+                with self.write() as uow:
+                    self.me(uow, actor)
+                    made = papers.issue(uow, actor, code, fmt, cmd.as_of)
+                    uow.commit()
+            except UserError as exc:
+                return Reply.error(exc)
+            except SQLAlchemyError as exc:
+                return self.failure(exc)
+            again = " (as issued before)" if made.reissued else ""
+            text = f"{made.title}{again}"
+            return Reply(
+                text=text,
+                blocks=views.confirmation_blocks(text),
+                public=True,
+                upload=(made.filename, made.content, made.title),
+            )
+
+        when = f" as at {cmd.as_of:%d %B %Y}" if cmd.as_of else ""
+        text = f"Preparing the {code} {papers.KINDS[fmt]}{when}: it will appear here shortly."
+        return Reply(text=text, blocks=views.confirmation_blocks(text), later=build)
+
+    def _remind(self, actor: Actor, cmd: c.Remind) -> Reply:
+        """The owner's reminder now: checked before the ack, sent after it."""
+        from bot import sweep
+
+        with self.read() as uow:
+            rec = services.get_recommendation(uow.session, cmd.ref)
+            roles = roles_on(uow.session, actor, rec)
+            if not roles & {Role.owner, Role.chair, Role.admin}:
+                raise UserError(
+                    f"Only {rec.ref}'s owners, a chair or a board admin can send its reminder."
+                )
+            if rec.lead_officer_id is None:
+                raise UserError(
+                    f"{rec.ref} has no lead officer to remind.",
+                    example=f"/recs assign {rec.ref} @jane",
+                )
+            rec_id, ref, owner = rec.id, rec.ref, rec.lead_officer_id
+            board = services.board_of(uow.session, rec)
+            detail = queries.reminder_details(uow.session, {rec_id}).get(rec_id)  # type: ignore[arg-type]
+        notifier = self.notifier
+        if notifier is None or detail is None:
+            text, blocks = sweep.render(detail, Kind.manual, board, self.db.clock(), None)  # type: ignore[arg-type]
+            reply = Reply.done(f"Reminder for {ref} sent to its lead officer.", ref)
+            reply.direct_messages.append(DirectMessage(owner, text, blocks))
+            return reply
+
+        def send() -> Reply:
+            try:
+                to = sweep.send_now(self.db, notifier, rec_id)  # type: ignore[arg-type]
+            except sweep.DeliveryFailed as exc:
+                text = f"The reminder for {ref} was not sent ({exc}). Try again in a minute."
+                return Reply(text=text, blocks=views.error_blocks(text, None), ok=False)
+            return Reply.done(f"Reminder for {ref} sent to <@{to}>.", ref)
+
+        text = f"Sending the reminder for {ref}."
+        return Reply(text=text, blocks=views.confirmation_blocks(text), later=send)
 
     def _import(self, actor: Actor, cmd: c.Import) -> Reply:
         self._require_admin(actor)

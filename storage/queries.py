@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -63,6 +63,11 @@ def recommendation_by_ref(
 
 
 def review_by_code(session: Session, code: str) -> Review | None:
+    # Codes are stored upper case (services.ensure_review), so the unique index answers;
+    # upper() on the column, which no index serves, is only the fallback for older rows.
+    found = session.exec(select(Review).where(Review.code == code.upper())).first()
+    if found is not None:
+        return found
     return session.exec(select(Review).where(func.upper(Review.code) == code.upper())).first()
 
 
@@ -161,11 +166,15 @@ class RecommendationFilter:
 
 
 def owned_by_clause(user_id: str) -> ColumnElement[bool]:
+    """Led by the user, or owned by an agency they belong to.
+
+    Written as `id IN (led UNION by agency)`, each branch an indexed lookup: an OR across
+    the two columns makes PostgreSQL read every open recommendation in the country."""
+    owned: Any = Recommendation.__table__.alias("owned")  # type: ignore[attr-defined]
     member_agencies = select(AgencyMember.agency_id).where(AgencyMember.user_id == user_id)
-    return or_(
-        col(Recommendation.lead_officer_id) == user_id,
-        col(Recommendation.agency_id).in_(member_agencies),
-    )
+    led = sa_select(owned.c.id).where(owned.c.lead_officer_id == user_id)
+    by_agency = sa_select(owned.c.id).where(owned.c.agency_id.in_(member_agencies))
+    return col(Recommendation.id).in_(union(led, by_agency))
 
 
 def history(
@@ -311,3 +320,158 @@ def list_due_between(
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(col(Recommendation.due_on)).limit(limit)).all()
     return [RecommendationRow(*row) for row in rows], int(total)
+
+
+# --- reminders (bot/sweep.py) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderCandidate:
+    """A recommendation that may have a reminder due: what the policy and the sweep need."""
+
+    id: int
+    ref: str
+    board_id: int
+    status: Status
+    due_on: Any
+    last_update_at: Any
+    created_at: Any
+    completed_at: Any
+    snoozed_until: Any
+    lead_officer_id: str | None
+
+
+def reminder_candidates(
+    session: Session, *, due_by: Any, untouched_before: Any, completed_before: Any
+) -> list[ReminderCandidate]:
+    """Only the rows that can have a reminder due (the status/due and status/last-update
+    indexes serve it): chased and due by `due_by`, chased and untouched since
+    `untouched_before`, or completed before `completed_before` and awaiting impact."""
+    from sqlalchemy import and_
+
+    chased = and_(
+        col(Recommendation.status).in_((Status.not_started, Status.in_progress)),
+        col(Recommendation.response) != "not_accepted",
+    )
+    untouched = or_(
+        col(Recommendation.last_update_at) < untouched_before,
+        and_(
+            col(Recommendation.last_update_at).is_(None),
+            col(Recommendation.created_at) < untouched_before,
+        ),
+    )
+    awaiting_impact = and_(
+        col(Recommendation.status).in_((Status.completed, Status.assured)),
+        col(Recommendation.completed_at) < completed_before,
+    )
+    stmt = (
+        sa_select(
+            col(Recommendation.id),
+            col(Recommendation.ref),
+            col(Review.board_id),
+            col(Recommendation.status),
+            col(Recommendation.due_on),
+            col(Recommendation.last_update_at),
+            col(Recommendation.created_at),
+            col(Recommendation.completed_at),
+            col(Recommendation.snoozed_until),
+            col(Recommendation.lead_officer_id),
+        )
+        .join(Review, col(Review.id) == Recommendation.review_id)
+        .where(
+            or_(
+                and_(chased, col(Recommendation.due_on) <= due_by),
+                and_(chased, untouched),
+                awaiting_impact,
+            )
+        )
+        .order_by(col(Recommendation.id))
+    )
+    return [ReminderCandidate(*row) for row in session.execute(stmt).all()]
+
+
+def all_boards(session: Session) -> Sequence[Board]:
+    return session.exec(select(Board).order_by(col(Board.id))).all()
+
+
+def people_by_ids(session: Session, user_ids: set[str]) -> dict[str, Person]:
+    if not user_ids:
+        return {}
+    found = session.exec(select(Person).where(col(Person.id).in_(user_ids))).all()
+    return {p.id: p for p in found}
+
+
+def chairs_by_board(session: Session) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(BoardRole.board_id, BoardRole.user_id)
+        .where(BoardRole.role == "chair")
+        .order_by(col(BoardRole.user_id))
+    ).all()
+    chairs: dict[int, list[str]] = {}
+    for board_id, user_id in rows:
+        chairs.setdefault(board_id, []).append(user_id)
+    return chairs
+
+
+@dataclass(frozen=True)
+class ReminderDetail:
+    """What a reminder message shows about its recommendation."""
+
+    rec: Recommendation
+    review_title: str
+    agency: str | None
+    lead_officer: str | None
+    last_update: ProgressUpdate | None
+
+
+def reminder_details(session: Session, rec_ids: set[int]) -> dict[int, ReminderDetail]:
+    if not rec_ids:
+        return {}
+    rows = session.exec(
+        select(Recommendation, Review.title, Agency.name, Person.name)
+        .join(Review, col(Review.id) == Recommendation.review_id)
+        .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
+        .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
+        .where(col(Recommendation.id).in_(rec_ids))
+    ).all()
+    latest_ids = (
+        select(func.max(ProgressUpdate.id))
+        .where(col(ProgressUpdate.recommendation_id).in_(rec_ids))
+        .group_by(col(ProgressUpdate.recommendation_id))
+    )
+    updates = session.exec(select(ProgressUpdate).where(col(ProgressUpdate.id).in_(latest_ids))).all()
+    latest = {u.recommendation_id: u for u in updates}
+    return {
+        rec.id: ReminderDetail(rec, title, agency, lead, latest.get(rec.id or 0))  # type: ignore[misc]
+        for rec, title, agency, lead in rows
+    }
+
+
+def away_owners(session: Session, today: Any) -> list[tuple[Person, int]]:
+    """People away today who lead open recommendations, with how many they lead."""
+    rows = session.exec(
+        select(Person, func.count(col(Recommendation.id)))
+        .join(Recommendation, col(Recommendation.lead_officer_id) == Person.id)
+        .where(
+            col(Person.away_until).is_not(None),
+            col(Person.away_until) >= today,
+            col(Recommendation.status).in_((Status.not_started, Status.in_progress)),
+        )
+        .group_by(col(Person.id))
+        .order_by(col(Person.name))
+    ).all()
+    return [(p, int(n)) for p, n in rows]
+
+
+def board_with_channel(session: Session, channel_id: str) -> Board | None:
+    """The board whose home channel this is (evidence capture listens only there)."""
+    return session.exec(select(Board).where(Board.channel_id == channel_id)).first()
+
+
+def sample_recommendations(
+    session: Session, flt: RecommendationFilter, brag_expr: ColumnElement[Any], n: int
+) -> list[RecommendationRow]:
+    """n matching rows drawn at random by the database (ORDER BY random() LIMIT n): n rows
+    come back however many match, and every match has the same chance."""
+    stmt = _filtered(flt, brag_expr).order_by(func.random()).limit(max(0, n))
+    return [RecommendationRow(*row) for row in session.exec(stmt).all()]

@@ -347,7 +347,11 @@ def test_report_with_a_bad_format_is_refused(slack: SlackDriver, app_db: Databas
 @needs_remind
 def test_remind_sends_the_owner_a_reminder(slack: SlackDriver, fake: FakeSlack) -> None:
     acked(slack.command(ADMIN, "remind H-12"))
-    fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params["channel"] == TVP_LEAD)
+    # Sent through the reminder ledger: conversations.open, then a post in the DM channel.
+    fake.wait_for(
+        lambda c: c.method == "chat.postMessage"
+        and c.params["channel"] in (TVP_LEAD, fake.dm_channel(TVP_LEAD))
+    )
 
 
 def test_remind_without_a_ref_is_refused(slack: SlackDriver, app_db: Database) -> None:

@@ -1,0 +1,163 @@
+"""Replies in a reminder's thread, and the answers to a reminder's buttons.
+
+A plain reply is a progress note on that recommendation, recorded once however often Slack
+delivers it: the event is marked processed in the same transaction as the update. "done" or
+"completed", and "delayed to <date>", only propose the change: the owner confirms it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from bot import dates, services
+from bot.actors import Actor
+from bot.errors import UserError
+from storage import ledger
+from storage.db import Database
+from storage.models import Recommendation, Status, UpdateSource
+
+DONE_RE = re.compile(r"^\s*(done|completed|complete|finished)\b[\s.!:,-]*", re.IGNORECASE)
+DELAYED_RE = re.compile(
+    r"\b(?:delayed|moved|pushed back|postponed)\s+(?:to|until|till)\s+(?P<when>.+)", re.IGNORECASE
+)
+LONGEST_DATE_WORDS = 8  # "between April 2015 and April 2016" is the longest form
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    """What to say in the thread: a confirmation, a proposal, an error, or nothing."""
+
+    kind: str  # "recorded", "propose_done", "propose_due", "error", "duplicate", "not_a_reminder"
+    ref: str = ""
+    text: str = ""
+    due: str = ""  # the proposed due date, ISO
+
+
+def reminder_for(db: Database, channel_id: str, thread_ts: str) -> Recommendation | None:
+    with db.unit_of_work(write=False) as uow:
+        row = ledger.by_message(uow.session, channel_id, thread_ts)
+        if row is None or row.recommendation_id is None:
+            return None
+        return uow.session.get(Recommendation, row.recommendation_id)
+
+
+def read_proposal(text: str, today_accepted: object) -> tuple[str, str] | None:
+    """("done", "") or ("due", ISO date) when the reply asks for a change; None for a note."""
+    if DONE_RE.match(text):
+        return "done", ""
+    match = DELAYED_RE.search(text)
+    if match:
+        return "due", _leading_date(match.group("when"), today_accepted)
+    return None
+
+
+def _leading_date(text: str, accepted_on: object) -> str:
+    """The longest run of leading words that is a date: "30/4/2015: the group meets…"."""
+    words = text.split()
+    error: UserError | None = None
+    for count in range(min(len(words), LONGEST_DATE_WORDS), 0, -1):
+        candidate = " ".join(words[:count]).rstrip(".,;:!)")
+        try:
+            return dates.parse_due(candidate, accepted_on).due_on.isoformat()  # type: ignore[arg-type]
+        except UserError as exc:
+            error = exc
+    raise error or UserError("Say the new date.", example="delayed to 31/3/2015")
+
+
+def record_reply(
+    db: Database, actor: Actor, channel_id: str, thread_ts: str, text: str, event_keys: list[str]
+) -> ReplyOutcome:
+    rec = reminder_for(db, channel_id, thread_ts)
+    if rec is None:
+        return ReplyOutcome("not_a_reminder")
+    try:
+        proposal = read_proposal(text, rec.accepted_on or db.clock().date())
+    except UserError as exc:
+        return ReplyOutcome("error", rec.ref, str(exc))
+    if proposal is not None:
+        return _propose(db, rec.ref, proposal, text, event_keys)
+    try:
+        with db.unit_of_work() as uow:
+            if ledger.already_processed(uow.session, event_keys):
+                return ReplyOutcome("duplicate", rec.ref)
+            services.ensure_person(uow.session, actor.user_id, actor.name or None)
+            services.record_update(
+                uow, actor, rec.ref, note=text, source=UpdateSource.reminder_reply
+            )
+            ledger.mark_processed(uow.session, event_keys, uow.now)
+            uow.commit()
+    except IntegrityError:
+        return ReplyOutcome("duplicate", rec.ref)  # a retry raced us and won
+    except UserError as exc:
+        return ReplyOutcome("error", rec.ref, str(exc))
+    return ReplyOutcome("recorded", rec.ref, f"Recorded as an update on {rec.ref}.")
+
+
+def _propose(
+    db: Database, ref: str, proposal: tuple[str, str], text: str, event_keys: list[str]
+) -> ReplyOutcome:
+    """A proposal writes nothing but the event mark, so a retry proposes only once."""
+    try:
+        with db.unit_of_work() as uow:
+            if ledger.already_processed(uow.session, event_keys):
+                return ReplyOutcome("duplicate", ref)
+            ledger.mark_processed(uow.session, event_keys, uow.now)
+            uow.commit()
+    except IntegrityError:
+        return ReplyOutcome("duplicate", ref)
+    kind, due = proposal
+    if kind == "done":
+        return ReplyOutcome("propose_done", ref, f"Mark {ref} completed?")
+    return ReplyOutcome("propose_due", ref, f"Move {ref}'s due date to {due}?", due=due)
+
+
+def confirm_proposal(db: Database, actor: Actor, value: str) -> str:
+    """Applies a confirmed proposal (the button's value); raises UserError if it can't."""
+    proposal = json.loads(value)
+    ref, note = proposal["ref"], proposal.get("note") or ""
+    with db.unit_of_work() as uow:
+        services.ensure_person(uow.session, actor.user_id, actor.name or None)
+        if proposal.get("status") == Status.completed:
+            services.record_update(
+                uow, actor, ref, status=Status.completed, note=note,
+                source=UpdateSource.reminder_reply,
+            )
+            done = f"{ref} is marked completed. A chair will review the evidence."
+        else:
+            change = services.move_due_date(uow, actor, ref, proposal["due"], note or "Delayed")
+            done = f"{ref} is now due {change.new_due_on:%d %B %Y}."
+        uow.commit()
+    return done
+
+
+def answer_impact_check(db: Database, actor: Actor, ref: str, embedded: bool) -> str:
+    with db.unit_of_work() as uow:
+        services.ensure_person(uow.session, actor.user_id, actor.name or None)
+        if embedded:
+            services.record_update(
+                uow, actor, ref, status=Status.embedded,
+                note="Impact check: practice has changed (answered from the reminder).",
+                source=UpdateSource.button,
+            )
+            text = f"{ref} is now embedded. Thank you."
+        else:
+            services.record_update(
+                uow, actor, ref, status=Status.in_progress,
+                note="Impact check: not embedded yet; back to in progress.",
+                source=UpdateSource.button,
+            )
+            text = f"{ref} is back in progress until practice has changed."
+        uow.commit()
+    return text
+
+
+def snooze(db: Database, actor: Actor, ref: str, days: int = 7) -> str:
+    with db.unit_of_work() as uow:
+        services.ensure_person(uow.session, actor.user_id, actor.name or None)
+        rec = services.snooze(uow, actor, ref, days)
+        uow.commit()
+    return f"Reminders for {ref} are snoozed until {rec.snoozed_until:%d %B %Y}."

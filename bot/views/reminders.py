@@ -1,0 +1,214 @@
+"""Reminder messages: the owner's DM, the stale nudge, the impact check, escalations, the
+weekly board digest, and the proposals a reminder reply makes. Pure: data in, blocks out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from slack_sdk.models.blocks import Block
+
+from bot.brag import BRAG_EMOJI, Brag
+from bot.reads import status_words
+from bot.reminders import Kind
+from bot.views import ids
+from bot.views.blocks import actions, button, clip, context, divider, escape, fit, section
+from bot.views.recommendations import due_text, status_text
+from storage.models import Person
+from storage.queries import ReminderDetail
+
+TEXT_SHOWN = 600
+REPLY_HINT = "Reply in this thread to record progress; I will add it to the history."
+
+
+@dataclass(frozen=True)
+class ReminderContext:
+    """Who a reminder is for and why: the kind, the day, and whether a deputy stands in."""
+
+    kind: Kind
+    today: date
+    brag: Brag
+    standing_in_for: str | None = None  # the away owner's name, when a deputy gets it
+
+
+def headline(detail: ReminderDetail, ctx: ReminderContext) -> str:
+    rec = detail.rec
+    due = due_text(rec.due_on, ctx.today)
+    return {
+        Kind.due_soon: f":bell: *{rec.ref}* is {due}.",
+        Kind.overdue: f":bell: *{rec.ref}* is {due}.",
+        Kind.manual: f":bell: A reminder about *{rec.ref}* ({due}).",
+        Kind.stale: f":hourglass: *{rec.ref}* has had no update since {_last_day(detail)}.",
+        Kind.impact_check: (
+            f":mag: *{rec.ref}* was completed on {_completed(detail)}. "
+            "Has practice changed? An audit or re-audit shows whether it is embedded."
+        ),
+        Kind.escalation: f":rotating_light: *{rec.ref}* is {due}: raised to the board's chairs.",
+        Kind.escalation_board: f":rotating_light: *{rec.ref}* is {due}.",
+    }.get(ctx.kind, f":bell: *{rec.ref}*")
+
+
+def fallback_text(detail: ReminderDetail, ctx: ReminderContext) -> str:
+    """The notification text: what a phone shows before the blocks."""
+    words = headline(detail, ctx).split(" ", 1)[1].replace("*", "")
+    return ("Standing in: " if ctx.standing_in_for else "") + words
+
+
+def _last_day(detail: ReminderDetail) -> str:
+    at = detail.rec.last_update_at or detail.rec.created_at
+    return f"{at:%d %b %Y}"
+
+
+def _completed(detail: ReminderDetail) -> str:
+    at = detail.rec.completed_at
+    return f"{at:%d %b %Y}" if at else "an earlier date"
+
+
+def _facts(detail: ReminderDetail, ctx: ReminderContext) -> Block:
+    rec = detail.rec
+    last = detail.last_update
+    last_text = (
+        f"{last.created_at:%d %b %Y}: {escape(clip(last.text or status_words(last.status_to or ''), 300))}"
+        if last
+        else "none yet"
+    )
+    return section(
+        "",
+        fields=[
+            f"*Due*\n{due_text(rec.due_on, ctx.today)}",
+            f"*BRAG*\n{BRAG_EMOJI[ctx.brag]} {ctx.brag.value}",
+            f"*Status*\n{escape(status_text(rec.status, rec.at_risk))}",
+            f"*Owner*\n{escape(detail.agency or '—')}"
+            + (f" · {escape(detail.lead_officer)}" if detail.lead_officer else ""),
+            f"*Last update*\n{last_text}",
+        ],
+    )
+
+
+def _standing_in(ctx: ReminderContext) -> list[Block]:
+    if not ctx.standing_in_for:
+        return []
+    return [
+        context(
+            f":busts_in_silhouette: You are standing in for {escape(ctx.standing_in_for)}, "
+            "who is away: you may answer for them."
+        )
+    ]
+
+
+def owner_reminder_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block]:
+    """The owner's reminder DM (due soon, overdue, stale, or sent by hand)."""
+    rec = detail.rec
+    blocks: list[Block] = [
+        *_standing_in(ctx),
+        section(headline(detail, ctx)),
+        section(f"*{escape(detail.review_title)}, recommendation {escape(rec.label)}*\n"
+                f"{escape(clip(rec.text, TEXT_SHOWN))}"),
+        _facts(detail, ctx),
+        actions(
+            button("On track", ids.ON_TRACK, rec.ref, style="primary"),
+            button("At risk", ids.AT_RISK, rec.ref, style="danger"),
+            button("Completed…", ids.COMPLETED, rec.ref),
+            button("Update…", ids.UPDATE, rec.ref),
+            button("Snooze 7 days", ids.SNOOZE, rec.ref),
+            block_id=f"reminder:{rec.ref}",
+        ),
+        context(REPLY_HINT),
+    ]
+    return fit(blocks)
+
+
+def impact_check_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block]:
+    rec = detail.rec
+    return fit(
+        [
+            *_standing_in(ctx),
+            section(headline(detail, ctx)),
+            section(f"*{escape(detail.review_title)}, recommendation {escape(rec.label)}*\n"
+                    f"{escape(clip(rec.text, TEXT_SHOWN))}"),
+            _facts(detail, ctx),
+            actions(
+                button("Embedded: practice has changed", ids.IMPACT_EMBEDDED, rec.ref,
+                       style="primary"),
+                button("Not yet: back to in progress", ids.IMPACT_NOT_YET, rec.ref),
+                block_id=f"impact:{rec.ref}",
+            ),
+            context("Reply in this thread with what the audit found; I will add it to the history."),
+        ]
+    )
+
+
+def escalation_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block]:
+    rec = detail.rec
+    return fit(
+        [
+            section(headline(detail, ctx), accessory=button("Show", ids.SHOW, rec.ref)),
+            section(f"*{escape(detail.review_title)}, recommendation {escape(rec.label)}*\n"
+                    f"{escape(clip(rec.text, TEXT_SHOWN))}"),
+            _facts(detail, ctx),
+        ]
+    )
+
+
+def reminder_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block]:
+    if ctx.kind == Kind.impact_check:
+        return impact_check_blocks(detail, ctx)
+    if ctx.kind in (Kind.escalation, Kind.escalation_board):
+        return escalation_blocks(detail, ctx)
+    return owner_reminder_blocks(detail, ctx)
+
+
+# --- the weekly digest ---------------------------------------------------------------------
+
+
+def away_blocks(away: Sequence[tuple[Person, int]], names: dict[str, str]) -> list[Block]:
+    if not away:
+        return [context("No one who leads open recommendations is away.")]
+    lines = []
+    for person, count in away[:20]:
+        deputy = names.get(person.deputy_id or "", "")
+        cover = f", {escape(deputy)} stands in" if deputy else ", no deputy: their reminders wait"
+        lines.append(
+            f"• {escape(person.name)} until {person.away_until:%d %b %Y} "
+            f"({count} open){cover}"
+        )
+    if len(away) > 20:
+        lines.append(f"…and {len(away) - 20} more.")
+    return [section("*Away*\n" + "\n".join(lines))]
+
+
+def digest_blocks(summary: Sequence[Block], away: list[Block]) -> list[Block]:
+    """The board summary with who is away; the summary is fitted first so `away` survives."""
+    head: list[Block] = [section(":calendar: *Weekly board digest*")]
+    return [*head, *fit(list(summary), limit=50 - len(away) - 2), divider(), *away]
+
+
+# --- proposals from replies ----------------------------------------------------------------
+
+
+def proposal_value(ref: str, *, status: str | None = None, due: str | None = None,
+                   note: str = "") -> str:
+    # A button value holds 2,000 characters; the note is clipped well inside that.
+    payload = {"ref": ref, "status": status, "due": due, "note": clip(note, 1000)}
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def proposal_blocks(ref: str, question: str, value: str) -> list[Block]:
+    return [
+        section(f":question: {question}"),
+        actions(
+            button("Confirm", ids.CONFIRM_PROPOSAL, value, style="primary"),
+            button("Dismiss", ids.DISMISS_PROPOSAL, value),
+            block_id=f"proposal:{ref}",
+        ),
+    ]
+
+
+def recorded_blocks(text: str) -> list[Block]:
+    return [section(f":white_check_mark: {escape(text)}")]
+
+
+def error_blocks(text: str) -> list[Block]:
+    return [section(f":warning: {escape(text)}")]

@@ -1,0 +1,93 @@
+"""A reminder's own buttons: Snooze 7 days, the impact check's answers, and Confirm or
+Dismiss on a proposal made from a reply. (On track, At risk, Update… and Completed… are the
+recommendation buttons, handled in recommendation_buttons.)"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import reminder_replies
+from bot.actors import Actor
+from bot.errors import UserError
+from bot.runner import Reply
+from bot.views import ids
+from bot.views import reminders as views
+from handlers.deps import Deps
+from handlers.notifier import SlackNotifier
+from handlers.replies import answer, refusal
+
+
+def register(app: App, deps: Deps) -> None:
+    if deps.runner.notifier is None:
+        # `/recs remind REF` sends through the ledger, so replies in its thread are recorded.
+        deps.runner.notifier = SlackNotifier(deps.client, deps.actors)
+
+    def run(
+        body: dict[str, Any],
+        respond: Respond | None,
+        client: WebClient,
+        logger: logging.Logger,
+        use_case: Callable[[Actor], str],
+        *,
+        replace: bool = False,
+    ) -> None:
+        user_id = body["user"]["id"]
+        team_id = (body.get("team") or {}).get("id")
+        if deps.actors.is_foreign(team_id):
+            answer(refusal(), client=client, respond=respond, user_id=user_id, logger=logger)
+            return
+        try:
+            text = use_case(deps.actors.actor(user_id, team_id))
+        except UserError as exc:
+            answer(Reply.error(exc), client=client, respond=respond, user_id=user_id, logger=logger)
+            return
+        except Exception as exc:
+            answer(deps.runner.failure(exc), client=client, respond=respond, user_id=user_id,
+                   logger=logger)
+            return
+        if replace and respond is not None:
+            # The proposal's buttons give way to the outcome, so it can't be confirmed twice.
+            respond(text=text, blocks=[b.to_dict() for b in views.recorded_blocks(text)],
+                    replace_original=True)
+            return
+        answer(Reply.done(text), client=client, respond=respond, user_id=user_id, logger=logger)
+
+    @app.action(ids.SNOOZE)
+    def on_snooze_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                         respond: Respond | None, client: WebClient,
+                         logger: logging.Logger) -> None:
+        ack()
+        ref = action.get("value") or ""
+        run(body, respond, client, logger, lambda actor: reminder_replies.snooze(deps.db, actor, ref))
+
+    @app.action(ids.IMPACT_EMBEDDED)
+    @app.action(ids.IMPACT_NOT_YET)
+    def on_impact_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                         respond: Respond | None, client: WebClient,
+                         logger: logging.Logger) -> None:
+        ack()
+        ref, embedded = action.get("value") or "", action["action_id"] == ids.IMPACT_EMBEDDED
+        run(body, respond, client, logger,
+            lambda actor: reminder_replies.answer_impact_check(deps.db, actor, ref, embedded),
+            replace=True)
+
+    @app.action(ids.CONFIRM_PROPOSAL)
+    def on_proposal_confirmed(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                              respond: Respond | None, client: WebClient,
+                              logger: logging.Logger) -> None:
+        ack()
+        value = action.get("value") or "{}"
+        run(body, respond, client, logger,
+            lambda actor: reminder_replies.confirm_proposal(deps.db, actor, value), replace=True)
+
+    @app.action(ids.DISMISS_PROPOSAL)
+    def on_proposal_dismissed(ack: Ack, body: dict[str, Any], respond: Respond | None,
+                              client: WebClient, logger: logging.Logger) -> None:
+        ack()
+        run(body, respond, client, logger, lambda actor: "Dismissed: nothing was changed.",
+            replace=True)

@@ -1,0 +1,241 @@
+"""Reminders end to end with Child H: `remind --once` against the loopback Slack sends exactly
+the expected messages, once; replies in a reminder's thread record one update however often
+Slack delivers them; "done" and "delayed to" only propose; the reminder's own buttons work."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from bot.config import Settings
+from bot.views import ids
+from handlers.app_factory import build_app, build_deps, wsgi_app
+from storage.db import Database
+from storage.models import ProgressUpdate, Recommendation, UpdateSource
+from tests.slack.app_server import serving
+from tests.slack.driver import SlackDriver
+from tests.slack.fake_slack import FakeSlack
+from tests.test_sweep import remind_process
+
+SECRET = "child-h-reminders-secret"
+AT = "2015-03-02T09:30"
+
+EXPECTED = sorted(
+    [
+        ("C0BOARD01", "", "digest"),
+        *[("C0BOARD01", ref, "escalation-board") for ref in ("H-2", "H-12", "H-23", "H-25", "H-27", "H-34")],
+        *[("DU0RUTHOKAF", ref, "escalation") for ref in ("H-2", "H-12", "H-23", "H-25", "H-27", "H-34")],
+        ("DU0ALIKHAN0", "H-31", "due-soon"),
+        ("DU0ALIKHAN0", "H-33", "due-soon"),
+        ("DU0ALIKHAN0", "H-34", "overdue"),
+        ("DU0BETHMORG", "H-4", "due-soon"),
+        ("DU0CHRISLEE", "H-22", "due-soon"),
+        ("DU0CHRISLEE", "H-23", "overdue"),
+        ("DU0CHRISLEE", "H-25", "overdue"),
+        ("DU0CHRISLEE", "H-26", "due-soon"),
+        ("DU0DEVSHARM", "H-12", "overdue"),
+        ("DU0DEVSHARM", "H-15", "due-soon"),
+        ("DU0DEVSHARM", "H-17", "due-soon"),
+        ("DU0JOTURNER", "H-27", "overdue"),
+        ("DU0JOTURNER", "H-29", "stale"),
+        ("DU0SAMPATEL", "H-1", "due-soon"),
+        ("DU0SAMPATEL", "H-2", "overdue"),
+        ("DU0SAMPATEL", "H-3", "due-soon"),
+        ("DU0TOMWOOD0", "H-8", "due-soon"),
+        ("DU0TOMWOOD0", "H-9", "due-soon"),
+        ("DU0TOMWOOD0", "H-10", "due-soon"),
+        ("DU0TOMWOOD0", "H-11", "due-soon"),
+    ]
+)
+
+
+def sent(fake: FakeSlack) -> list[tuple[str, str, str]]:
+    found = []
+    for message in fake.messages():
+        payload = (message.get("metadata") or {}).get("event_payload")
+        if payload:
+            found.append((message["channel"], payload["ref"], payload["kind"]))
+    return sorted(found)
+
+
+def run_remind(db: Database, fake: FakeSlack, at: str = AT) -> str:
+    process = remind_process(db.url, fake, at)
+    output = process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
+    return output
+
+
+@pytest.fixture
+def slack(demo_db: Database, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+    settings = Settings(
+        database_url=demo_db.url,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=fake_slack.url,
+    )
+    deps = build_deps(settings, demo_db)
+    with (
+        serving(wsgi_app(build_app(deps), demo_db)) as url,
+        SlackDriver(url, SECRET, fake=fake_slack) as driver,
+    ):
+        yield driver
+
+
+def reminder_message(fake: FakeSlack, ref: str, kind: str) -> dict[str, Any]:
+    return next(
+        m
+        for m in fake.messages()
+        if (m.get("metadata") or {}).get("event_payload", {}).get("ref") == ref
+        and m["metadata"]["event_payload"]["kind"] == kind
+    )
+
+
+def updates(db: Database, ref: str) -> list[ProgressUpdate]:
+    with db.unit_of_work(write=False) as uow:
+        rec = uow.session.exec(select(Recommendation).where(Recommendation.ref == ref)).one()
+        return list(
+            uow.session.exec(
+                select(ProgressUpdate)
+                .where(ProgressUpdate.recommendation_id == rec.id)
+                .where(ProgressUpdate.source == UpdateSource.reminder_reply)
+                .order_by(col(ProgressUpdate.id))
+            ).all()
+        )
+
+
+def wait_for_thread(fake: FakeSlack, channel: str, ts: str, count: int = 1) -> list[dict]:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        replies = [m for m in fake.messages(channel) if m.get("thread_ts") == ts]
+        if len(replies) >= count:
+            return replies
+        time.sleep(0.05)
+    raise TimeoutError("no reply in the thread")
+
+
+def test_remind_once_sends_exactly_the_expected_messages_and_again_none(
+    demo_db: Database, fake_slack: FakeSlack
+) -> None:
+    output = run_remind(demo_db, fake_slack)
+    assert sent(fake_slack) == EXPECTED, output
+    assert run_remind(demo_db, fake_slack).count("0 sent") == 1
+    assert sent(fake_slack) == EXPECTED
+    dm = reminder_message(fake_slack, "H-12", "overdue")
+    buttons = [e["action_id"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == [ids.ON_TRACK, ids.AT_RISK, ids.COMPLETED, ids.UPDATE, ids.SNOOZE]
+
+
+def test_a_reply_delivered_three_times_records_one_update(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    run_remind(demo_db, fake_slack)
+    dm = reminder_message(fake_slack, "H-12", "overdue")
+    note = "Scoping exercise report goes to the chief officers' group on 10 March."
+    response = slack.message("U0DEVSHARM", note, channel=dm["channel"], thread_ts=dm["ts"],
+                             event_id="Ev0H12REPLY")
+    assert response.status_code == 200
+    for retry in (1, 2):
+        assert slack.redeliver(retry_num=retry).status_code == 200
+    wait_for_thread(fake_slack, dm["channel"], dm["ts"])
+    time.sleep(0.5)  # let the retries finish
+    recorded = updates(demo_db, "H-12")
+    assert [(u.text, u.author_id) for u in recorded] == [(note, "U0DEVSHARM")]
+    assert len(wait_for_thread(fake_slack, dm["channel"], dm["ts"])) == 1
+
+
+def test_edits_and_bot_messages_in_the_thread_are_ignored(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    from tests.slack import payloads
+
+    run_remind(demo_db, fake_slack)
+    dm = reminder_message(fake_slack, "H-12", "overdue")
+    edited = payloads.message_event(user="U0DEVSHARM", text="edited", channel=dm["channel"],
+                                    thread_ts=dm["ts"], subtype="message_changed")
+    bot = payloads.message_event(user="U0BOT", text="bot", channel=dm["channel"],
+                                 thread_ts=dm["ts"], bot_id="B0BOT")
+    for event in (edited, bot):
+        assert slack.event(event).status_code == 200
+    time.sleep(0.3)
+    assert updates(demo_db, "H-12") == []
+
+
+def test_delayed_to_a_date_is_proposed_and_changes_only_when_confirmed(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    run_remind(demo_db, fake_slack)
+    dm = reminder_message(fake_slack, "H-12", "overdue")
+    slack.message("U0DEVSHARM", "Delayed to 30/4/2015: the scoping group meets in April.",
+                  channel=dm["channel"], thread_ts=dm["ts"])
+    proposal = wait_for_thread(fake_slack, dm["channel"], dm["ts"])[0]
+    assert "2015-04-30" in proposal["text"]
+    with demo_db.unit_of_work(write=False) as uow:
+        rec = uow.session.exec(select(Recommendation).where(Recommendation.ref == "H-12")).one()
+        assert str(rec.due_on) == "2014-12-31"  # nothing changes silently
+    confirm = next(e for b in proposal["blocks"] if b["type"] == "actions" for e in b["elements"]
+                   if e["action_id"] == ids.CONFIRM_PROPOSAL)
+    assert json.loads(confirm["value"])["due"] == "2015-04-30"
+    slack.click("U0DEVSHARM", ids.CONFIRM_PROPOSAL, confirm["value"], message=proposal,
+                channel=dm["channel"])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with demo_db.unit_of_work(write=False) as uow:
+            rec = uow.session.exec(select(Recommendation).where(Recommendation.ref == "H-12")).one()
+        if str(rec.due_on) == "2015-04-30":
+            break
+        time.sleep(0.05)
+    assert str(rec.due_on) == "2015-04-30"
+
+
+def test_done_is_proposed_not_applied(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    run_remind(demo_db, fake_slack)
+    dm = reminder_message(fake_slack, "H-27", "overdue")
+    slack.message("U0JOTURNER", "done", channel=dm["channel"], thread_ts=dm["ts"])
+    proposal = wait_for_thread(fake_slack, dm["channel"], dm["ts"])[0]
+    assert proposal["text"] == "Mark H-27 completed?"
+    assert updates(demo_db, "H-27") == []
+
+
+def test_snooze_button_holds_the_owners_reminders(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    run_remind(demo_db, fake_slack)
+    dm = reminder_message(fake_slack, "H-12", "overdue")
+    slack.click("U0DEVSHARM", ids.SNOOZE, "H-12", message=dm, channel=dm["channel"])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with demo_db.unit_of_work(write=False) as uow:
+            rec = uow.session.exec(select(Recommendation).where(Recommendation.ref == "H-12")).one()
+        if rec.snoozed_until:
+            break
+        time.sleep(0.05)
+    assert str(rec.snoozed_until) == "2015-03-09"
+
+
+def test_recs_remind_sends_the_owners_reminder_now_and_its_thread_takes_replies(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    response = slack.command("U0RUTHOKAF", "remind h-6")
+    assert response.status_code == 200
+    fake_slack.wait_for(
+        lambda c: c.method == "chat.postMessage" and bool(c.params.get("metadata"))
+    )
+    dm = reminder_message(fake_slack, "H-6", "manual")
+    assert dm["channel"] == "DU0BETHMORG"
+    slack.message("U0BETHMORG", "Training plan agreed with the named nurse.",
+                  channel=dm["channel"], thread_ts=dm["ts"])
+    wait_for_thread(fake_slack, dm["channel"], dm["ts"])
+    assert [u.text for u in updates(demo_db, "H-6")] == ["Training plan agreed with the named nurse."]
+
+
+def test_recs_remind_is_refused_to_a_plain_member(slack: SlackDriver, fake_slack: FakeSlack) -> None:
+    slack.command("U0MOAHMED0", "remind H-6")
+    time.sleep(0.3)
+    assert not any((m.get("metadata") or {}) for m in fake_slack.messages())
