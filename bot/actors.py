@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlmodel import Session
@@ -40,12 +41,26 @@ def board_roles(session: Session, actor: Actor, board_id: int | None) -> set[Rol
     return roles
 
 
-def roles_on(session: Session, actor: Actor, rec: Recommendation) -> set[Role]:
+def roles_on(
+    session: Session, actor: Actor, rec: Recommendation, today: date | None = None
+) -> set[Role]:
+    """The actor's roles for one recommendation. A deputy owns it while its lead is away."""
     board_id = queries.board_id_of_review(session, rec.review_id)
     roles = board_roles(session, actor, board_id)
-    if queries.is_owner(session, actor.user_id, rec):
+    if queries.is_owner(session, actor.user_id, rec) or standing_in_for(
+        session, actor, rec, today
+    ):
         roles.add(Role.owner)
     return roles
+
+
+def standing_in_for(
+    session: Session, actor: Actor, rec: Recommendation, today: date | None = None
+) -> str | None:
+    """The away lead officer this actor deputises for on `rec`, if any."""
+    return queries.away_lead_deputised_by(
+        session, actor.user_id, rec, today or datetime.now(UTC).date()
+    )
 
 
 def require(roles: set[Role], allowed: set[Role], what: str, who: str) -> None:

@@ -84,7 +84,7 @@ class RecommendationDetail:
 
     def history(self) -> list[HistoryEntry]:
         entries = [
-            HistoryEntry(u.created_at, self.name(u.author_id), describe_update(u), "update")
+            HistoryEntry(u.created_at, self.author(u), describe_update(u), "update")
             for u in self.updates
         ]
         entries += [
@@ -96,6 +96,11 @@ class RecommendationDetail:
             for c in self.due_changes
         ]
         return sorted(entries, key=lambda e: e.at)
+
+    def author(self, update: ProgressUpdate) -> str:
+        if update.on_behalf_of_id:
+            return f"{self.name(update.author_id)} (for {self.name(update.on_behalf_of_id)})"
+        return self.name(update.author_id)
 
     def name(self, user_id: str | None) -> str:
         if user_id is None:
@@ -151,6 +156,7 @@ def detail(session: Session, ref: str, today: date) -> RecommendationDetail:
         select(RecommendationTheme.theme).where(RecommendationTheme.recommendation_id == rec.id)
     ).all()
     people = {u.author_id for u in updates} | {e.posted_by_id for e in evidence}
+    people |= {u.on_behalf_of_id for u in updates if u.on_behalf_of_id}
     people |= {c.changed_by_id for c in moves}
     return RecommendationDetail(
         rec=rec,
@@ -187,19 +193,11 @@ def reviews(session: Session) -> list[Review]:
 
 
 def sample_completed(session: Session, n: int, today: date) -> list[RecommendationRow]:
-    """n completed, not yet assured recommendations, drawn at random for verification."""
-    import random
+    """n completed, not yet assured recommendations, drawn at random for verification.
 
+    The database draws them: any of the completed ones may come up, and only n rows are read."""
     from storage.models import Status
 
-    page = list_page(
-        session,
-        RecommendationFilter(statuses=(Status.completed,)),
-        today=today,
-        thresholds=Thresholds.of(queries.first_board(session)),
-        title="",
-        command="",
-        page_size=500,
-    )
-    rows = page.rows
-    return random.SystemRandom().sample(rows, min(n, len(rows)))
+    brag = brag_sql(today, Thresholds.of(queries.first_board(session)))
+    flt = RecommendationFilter(statuses=(Status.completed,))
+    return queries.sample_recommendations(session, flt, brag, n)

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 from sqlmodel import Session, col, select
 
 from bot import dates
-from bot.actors import Actor, Role, require, roles_on
+from bot.actors import Actor, Role, require, roles_on, standing_in_for
 from bot.errors import NotFound, UserError
 from bot.refs import normalise_ref, ref_example
 from storage import queries
@@ -131,7 +131,7 @@ def owner_description(session: Session, rec: Recommendation) -> str:
 
 
 def _require_owner(uow: UnitOfWork, actor: Actor, rec: Recommendation, what: str) -> set[Role]:
-    roles = roles_on(uow.session, actor, rec)
+    roles = roles_on(uow.session, actor, rec, uow.now.date())
     require(
         roles,
         OWNER_WRITE,
@@ -514,8 +514,12 @@ def record_update(
         raise UserError(
             f"Only open recommendations can be flagged; {rec.ref} is {rec.status.replace('_', ' ')}."
         )
+    on_behalf_of = None
+    if not queries.is_owner(uow.session, actor.user_id, rec):
+        on_behalf_of = standing_in_for(uow.session, actor, rec, uow.now.date())
     return _write_update(
-        uow, actor, rec, text=note, source=source, status_to=status, at_risk_to=at_risk, at=at
+        uow, actor, rec, text=note, source=source, status_to=status, at_risk_to=at_risk, at=at,
+        on_behalf_of=on_behalf_of,
     )
 
 

@@ -51,6 +51,16 @@ def is_owner(session: Session, user_id: str, rec: Recommendation) -> bool:
     return member is not None
 
 
+def away_lead_deputised_by(session: Session, user_id: str, rec: Recommendation, today: Any) -> str | None:
+    """The lead officer this user stands in for on `rec`, while the lead officer is away."""
+    if rec.lead_officer_id is None or rec.lead_officer_id == user_id:
+        return None
+    lead = session.get(Person, rec.lead_officer_id)
+    if lead is None or lead.deputy_id != user_id or lead.away_until is None:
+        return None
+    return lead.id if lead.away_until >= today else None
+
+
 def recommendation_by_ref(
     session: Session, ref: str, *, for_update: bool = False
 ) -> Recommendation | None:

@@ -214,3 +214,18 @@ def test_refs_are_never_reused(demo_db: Database) -> None:
         )
         uow.commit()
     assert new.ref == "H-37"
+
+
+def test_a_deputy_answers_for_an_away_owner_until_they_are_back(demo_db: Database) -> None:
+    with demo_db.unit_of_work() as uow:
+        services.set_away(uow, CSC_LEAD, date(2015, 4, 20), MEMBER.user_id)
+        uow.commit()
+    with demo_db.unit_of_work() as uow:
+        update = services.record_update(uow, MEMBER, "H-27", note="Standing in: audit booked")
+        uow.commit()
+    assert update.on_behalf_of_id == CSC_LEAD.user_id
+    with demo_db.unit_of_work() as uow:
+        services.set_away(uow, CSC_LEAD, None)
+        uow.commit()
+    with demo_db.unit_of_work() as uow, pytest.raises(NotAllowed):
+        services.record_update(uow, MEMBER, "H-27", note="no longer standing in")
