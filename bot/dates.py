@@ -115,6 +115,16 @@ _HISTORY = re.compile(
     re.IGNORECASE | _A,
 )
 _BARE_COUNT = re.compile(rf"{_COUNT}\s+{_UNIT}\b", re.IGNORECASE | _A)
+# What follows a period when it measures something other than a deadline: "28 weeks of
+# gestation", "re-referred within twelve months before deciding", "six months old".
+_NOT_A_DEADLINE_AFTER = re.compile(
+    r"\s*(?:of\s+(?:gestation|pregnancy|age|life|birth)|old\b|before\b|after\b|ago\b|prior\b"
+    r"|earlier\b|later\b|since\b|gestation\b|pregnan|previously\b|beforehand\b)",
+    re.IGNORECASE | _A,
+)
+# A relative period closes its clause: "… within six months." or "(within 6 months)".
+_CLAUSE_END = re.compile(r"\s*(?:$|\n|[.;!?)\]]+(?:\s|$))", _A)
+_CLAUSE_START = re.compile(r"(?:^|[.;:!?(\n])\s*$", _A)
 _SHORT_YEAR_DAY = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}", _A)
 
 
@@ -172,6 +182,8 @@ def find_timescale(text: str, accepted_on: date | None = None) -> tuple[str, Due
             continue
         start, due = found
         rank = _rank(text[:start], due.timescale)
+        if rank is not None and _is_relative(due.timescale):
+            rank = _relative_rank(text, start, start + len(due.timescale), rank)
         if rank is not None and (best is None or rank < best[0]):
             best = (rank, due.timescale, due)
     return (best[1], best[2]) if best else None
@@ -404,3 +416,25 @@ def _rank(before: str, phrase: str) -> int | None:
     if _BARE_COUNT.match(phrase) or _SHORT_YEAR_DAY.fullmatch(phrase):
         return None
     return 2
+
+
+def _is_relative(phrase: str) -> bool:
+    stripped, _ = _strip_leads(_normalise(phrase))
+    return _RELATIVE.fullmatch(stripped) is not None
+
+
+def _relative_rank(text: str, start: int, end: int, rank: int) -> int | None:
+    """A period is a timescale only when labelled or standing as its own clause.
+
+    "by 28 weeks of gestation" and "re-referred within twelve months before deciding" measure
+    something else; reading them as deadlines would set a due date the report never gave.
+    """
+    after = text[end:]
+    if _NOT_A_DEADLINE_AFTER.match(after):
+        return None
+    if rank == 0 or _CLAUSE_END.match(after):
+        return rank
+    # "Within 6 months, the Trust should …" opens its sentence with the period.
+    if after.lstrip(" \t").startswith(",") and _CLAUSE_START.search(text[:start]):
+        return rank
+    return None

@@ -51,7 +51,7 @@ def preview_table(recs: list[ParsedRecommendation], width: int = 48) -> str:
     for r in recs:
         rows.append(
             (
-                r.label[:14],
+                r.label,  # never cut: per-agency labels differ only at the end
                 (r.agency or "?")[:32],
                 " ".join(r.text.split())[:width],
                 f"{r.due_on:%d/%m/%Y}" if r.due_on else "",
@@ -85,7 +85,7 @@ def import_file(
         print(f"Can't read {path}: {exc.strerror}", file=out)
         return 2
     try:
-        parsed = parse_file(path.name, content, _accepted_on(db, review))
+        parsed = parse_file(path.name, content, accepted_on(db, review))
     except UserError as exc:
         print(str(exc), file=out)
         return 2
@@ -117,7 +117,8 @@ def import_file(
     return 0
 
 
-def _accepted_on(db: Database, code: str) -> date:
+def accepted_on(db: Database, code: str) -> date:
+    """The date a review's relative timescales count from: its accepted date, else today."""
     with db.unit_of_work(write=False) as uow:
         review = queries.review_by_code(uow.session, code)
         if review and review.accepted_on:

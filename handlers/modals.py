@@ -10,10 +10,10 @@ from slack_sdk.models.views import View
 
 from bot import services
 from bot.home import agency_choices, review_choices, settings_form
+from bot.views.imports import import_modal
 from bot.views.modals import (
     add_modal,
     completed_modal,
-    import_modal,
     settings_modal,
     update_modal,
 )

@@ -339,3 +339,20 @@ class IssuedReport(SQLModel, table=True):
     filename: str = Field(max_length=200)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     data: str = Field(default="{}", sa_type=Text)
+
+
+class ImportDraft(SQLModel, table=True):
+    """A review's recommendations as read from a pasted section or a shared file, waiting for
+    the admin who imported them to confirm, correct or cancel (`/recs import`)."""
+
+    __tablename__ = "import_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: str = Field(max_length=64, index=True)
+    review_code: str = Field(max_length=32)
+    review_title: str | None = Field(default=None, max_length=200)
+    source: str = Field(max_length=200)  # "pasted text" or the file's name
+    state: str = Field(default="open", max_length=12)  # open, imported, cancelled
+    data: str = Field(default="{}", sa_type=Text)  # JSON: the parsed recommendations, warnings

@@ -309,3 +309,37 @@ def test_find_timescale_on_any_text_returns_a_phrase_from_it_or_none(text: str) 
     if found is not None:
         assert found[0] in text
         assert parse_due(found[0], ACCEPTED) == found[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "assessments start at latest by 28 weeks of gestation where previous Care Proceedings",
+        "review any case that is re-referred within twelve months before deciding",
+        "a baby within six months of birth was seen",
+        "Timescale: 28 weeks of gestation",
+        "calls received within 6 months after the first incident are linked",
+        "the audit looks at cases within 12 months and reports to the Board",
+        "a supervisor is alerted after the third call in any twelve months; and",
+    ],
+)
+def test_a_period_that_measures_something_else_is_not_a_timescale(text: str) -> None:
+    assert find_timescale(text, ACCEPTED) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("The Trust should audit compliance with its policy within six months.",
+         "within six months"),
+        ("Refresher training for all staff (within 12 weeks).", "within 12 weeks"),
+        ("Within 6 months, the Trust should audit its referrals.", "Within 6 months"),
+        ("Timeframe – within 6 months of acceptance, reporting to the Board",
+         "within 6 months of acceptance"),
+        ("Audit the referrals, to be completed within 6 months of the review", "within 6 months"),
+        ("The Board should publish the learning within 3 months", "within 3 months"),
+    ],
+)  # fmt: skip
+def test_a_labelled_or_clause_ending_period_is_a_timescale(text: str, phrase: str) -> None:
+    found = find_timescale(text, ACCEPTED)
+    assert found is not None and found[0] == phrase

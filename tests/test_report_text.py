@@ -154,10 +154,6 @@ def test_child_h_has_no_due_dates_without_an_accepted_date(child_h: ReportParse)
     assert all(r.due_on is None for r in child_h.recommendations)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot.dates.find_timescale reads 'by 28 weeks' of gestation (rec 27) as a timescale",
-)
 def test_child_h_has_no_timescales_and_full_confidence(child_h: ReportParse) -> None:
     with_accepted_date = parse_report(CHILD_H.read_text(encoding="utf-8"), date(2014, 7, 1))
     for parse in (child_h, with_accepted_date):

@@ -78,7 +78,7 @@ def _option(choice: Choice) -> Option:
     return Option(value=choice.value[:150], text=_plain(choice.label))
 
 
-def _input(
+def input_block(
     block_id: str, label: str, element: Any, *, optional: bool = False, hint: str | None = None
 ) -> InputBlock:
     return InputBlock(
@@ -90,7 +90,7 @@ def _input(
     )
 
 
-def _text(
+def text_input(
     *, multiline: bool = False, initial: str | None = None, most: int = 3000, hint: str = ""
 ) -> PlainTextInputElement:
     return PlainTextInputElement(
@@ -112,7 +112,7 @@ def _number(initial: int, low: int, high: int) -> NumberInputElement:
     )
 
 
-def _modal(
+def modal_view(
     callback_id: str, title: str, blocks: list[Block], private_metadata: str, submit: str = "Save"
 ) -> View:
     return View(
@@ -137,12 +137,12 @@ def add_modal(
             initial_option=_option(reviews[0]) if len(reviews) == 1 else None,
         )
     else:
-        review_element = _text(most=32, hint="H")
-    blocks.append(_input("review", "Review", review_element))
-    blocks.append(_input("text", "Recommendation", _text(multiline=True, most=3000)))
+        review_element = text_input(most=32, hint="H")
+    blocks.append(input_block("review", "Review", review_element))
+    blocks.append(input_block("text", "Recommendation", text_input(multiline=True, most=3000)))
     if agencies:
         blocks.append(
-            _input(
+            input_block(
                 "agency",
                 "Owner agency",
                 StaticSelectElement(
@@ -151,24 +151,24 @@ def add_modal(
                 optional=True,
             )
         )
-    blocks.append(_input("lead", "Lead officer", UserSelectElement(action_id=VALUE), optional=True))
+    blocks.append(input_block("lead", "Lead officer", UserSelectElement(action_id=VALUE), optional=True))
     blocks.append(
-        _input(
+        input_block(
             "due",
             "Due date or timescale",
-            _text(most=200, hint="31/3/2015 or within 6 months"),
+            text_input(most=200, hint="31/3/2015 or within 6 months"),
             optional=True,
         )
     )
-    blocks.append(_input("label", "Label", _text(most=100, hint="7.3"), optional=True))
-    return _modal(ids.ADD_MODAL, "Add a recommendation", blocks, metadata(channel=channel_id))
+    blocks.append(input_block("label", "Label", text_input(most=100, hint="7.3"), optional=True))
+    return modal_view(ids.ADD_MODAL, "Add a recommendation", blocks, metadata(channel=channel_id))
 
 
 def update_modal(ref: str, summary: str, *, channel_id: str | None = None) -> View:
     choices = [Choice(value, label) for value, label in UPDATE_CHOICES]
     blocks: list[Block] = [
         section(f"*{escape(ref)}* {escape(clip(summary, 400))}"),
-        _input(
+        input_block(
             "status",
             "What is the position?",
             StaticSelectElement(
@@ -177,25 +177,25 @@ def update_modal(ref: str, summary: str, *, channel_id: str | None = None) -> Vi
                 initial_option=_option(choices[0]),
             ),
         ),
-        _input("note", "Note", _text(multiline=True, most=3000), optional=True),
+        input_block("note", "Note", text_input(multiline=True, most=3000), optional=True),
     ]
-    return _modal(ids.UPDATE_MODAL, f"Update {ref}", blocks, metadata(ref=ref, channel=channel_id))
+    return modal_view(ids.UPDATE_MODAL, f"Update {ref}", blocks, metadata(ref=ref, channel=channel_id))
 
 
 def completed_modal(ref: str, summary: str, *, channel_id: str | None = None) -> View:
     blocks: list[Block] = [
         section(f"*{escape(ref)}* {escape(clip(summary, 400))}"),
         context("The board needs evidence that the work is done: a link to the document."),
-        _input("url", "Evidence link", UrlInputElement(action_id=VALUE)),
-        _input(
+        input_block("url", "Evidence link", UrlInputElement(action_id=VALUE)),
+        input_block(
             "description",
             "What the evidence is",
-            _text(most=500, hint="Audit report, March 2015"),
+            text_input(most=500, hint="Audit report, March 2015"),
             optional=True,
         ),
-        _input("note", "Note", _text(multiline=True, most=3000), optional=True),
+        input_block("note", "Note", text_input(multiline=True, most=3000), optional=True),
     ]
-    return _modal(
+    return modal_view(
         ids.COMPLETED_MODAL,
         f"Complete {ref}",
         blocks,
@@ -207,7 +207,7 @@ def completed_modal(ref: str, summary: str, *, channel_id: str | None = None) ->
 def settings_modal(board_id: int, form: SettingsForm) -> View:
     evidence = Option(value="yes", text=_plain("Completion needs evidence"))
     blocks: list[Block] = [
-        _input(
+        input_block(
             "channel",
             "Board channel",
             ConversationSelectElement(
@@ -215,42 +215,42 @@ def settings_modal(board_id: int, form: SettingsForm) -> View:
             ),
             optional=True,
         ),
-        _input(
+        input_block(
             "chairs",
             "Chairs",
             UserMultiSelectElement(action_id=VALUE, initial_users=list(form.chair_ids) or None),
         ),
-        _input(
+        input_block(
             "due_soon_days",
             "Due-soon reminders (days before)",
-            _text(initial=form.due_soon_days, most=64, hint="30,14,3"),
+            text_input(initial=form.due_soon_days, most=64, hint="30,14,3"),
         ),
-        _input(
+        input_block(
             "overdue_every_days",
             "Overdue reminder every (days)",
             _number(form.overdue_every_days, 1, 90),
         ),
-        _input(
+        input_block(
             "stale_after_days",
             "Stale nudge after (days without update)",
             _number(form.stale_after_days, 7, 365),
         ),
-        _input(
+        input_block(
             "escalate_after_days",
             "Escalate to chairs after (days overdue)",
             _number(form.escalate_after_days, 1, 365),
         ),
-        _input(
+        input_block(
             "amber_due_within_days",
             "Amber when due within (days)",
             _number(form.amber_due_within_days, 1, 365),
         ),
-        _input(
+        input_block(
             "amber_stale_days",
             "Amber when no update for (days)",
             _number(form.amber_stale_days, 7, 365),
         ),
-        _input(
+        input_block(
             "require_evidence",
             "Evidence",
             CheckboxesElement(
@@ -261,19 +261,4 @@ def settings_modal(board_id: int, form: SettingsForm) -> View:
             optional=True,
         ),
     ]
-    return _modal(ids.SETTINGS_MODAL, "Board settings", blocks, metadata(board=board_id))
-
-
-def import_modal(*, channel_id: str | None = None) -> View:
-    blocks: list[Block] = [
-        context(
-            "Paste the recommendations section of a review report, or an action plan "
-            "table. For a .docx, .pdf, .csv or .xlsx file use `python app.py import`."
-        ),
-        _input("review", "Review code", _text(most=32, hint="H")),
-        _input("title", "Review title", _text(most=200, hint="Child H"), optional=True),
-        _input("text", "Recommendations", _text(multiline=True, most=3000)),
-    ]
-    return _modal(
-        ids.IMPORT_MODAL, "Import a review", blocks, metadata(channel=channel_id), submit="Import"
-    )
+    return modal_view(ids.SETTINGS_MODAL, "Board settings", blocks, metadata(board=board_id))

@@ -6,7 +6,13 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from handlers.actions import evidence_buttons, list_pages, recommendation_buttons, reminder_buttons
+from handlers.actions import (
+    evidence_buttons,
+    import_buttons,
+    list_pages,
+    recommendation_buttons,
+    reminder_buttons,
+)
 from handlers.deps import Deps
 
 MODULES: list[ModuleType] = [
@@ -14,6 +20,7 @@ MODULES: list[ModuleType] = [
     recommendation_buttons,
     evidence_buttons,
     reminder_buttons,
+    import_buttons,
 ]
 
 

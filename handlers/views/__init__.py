@@ -6,10 +6,10 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from handlers.views import evidence_submitted, submitted
 from handlers.deps import Deps
+from handlers.views import evidence_submitted, import_submitted, submitted
 
-MODULES: list[ModuleType] = [submitted, evidence_submitted]
+MODULES: list[ModuleType] = [submitted, evidence_submitted, import_submitted]
 
 
 def register(app: App, deps: Deps) -> None:

@@ -1,4 +1,4 @@
-"""Modal submissions: add, update, completed-with-evidence, settings and import.
+"""Modal submissions: add, update, completed-with-evidence and settings.
 
 Each reads the inputs, calls one use case in one transaction, and either closes the modal
 and confirms by DM, or keeps it open with the error under the input (nothing written).
@@ -14,17 +14,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import commands as c
-from bot import importing, services
-from bot.actors import Actor, Role, board_roles
+from bot import services
+from bot.actors import Actor
 from bot.errors import NotAllowed, UserError
-from bot.plan_import import parse_file
 from bot.runner import CommandRunner, Reply
 from bot.views import ids
 from handlers.deps import Deps
 from handlers.replies import FOREIGN_TEAM
 from handlers.views.confirm import confirm
 from handlers.views.form_values import FieldError, Form, guess_block, refuse
-from storage import queries
 from storage.models import UpdateSource
 
 ADD_WORDS = {
@@ -39,7 +37,6 @@ ADD_WORDS = {
 }
 UPDATE_WORDS = {"note": "note", "empty": "note"}
 COMPLETED_WORDS = {"link": "url", "url": "url", "description": "description", "note": "note"}
-IMPORT_WORDS = {"review code": "review", "review": "review"}
 
 Handler = Callable[[Actor, Form], Reply]
 
@@ -150,21 +147,3 @@ def register(app: App, deps: Deps) -> None:
         except services.SettingError as exc:
             raise FieldError(exc.field, str(exc)) from exc
         return Reply.done("The board settings are saved.")
-
-    @submission(ids.IMPORT_MODAL, "text", IMPORT_WORDS)
-    def on_import_submitted(actor: Actor, form: Form) -> Reply:
-        code = form.text("review")
-        parsed = parse_file("pasted.txt", form.text("text").encode(), deps.db.clock().date())
-        if parsed.errors:
-            raise FieldError("text", "; ".join(parsed.errors)[:280])
-        with deps.db.unit_of_work() as uow:
-            runner.me(uow, actor)
-            board = queries.first_board(uow.session)
-            if board is None or Role.admin not in board_roles(uow.session, actor, board.id):
-                raise FieldError("review", "Only a board admin can import a review.")
-            review = queries.review_by_code(uow.session, code) or services.ensure_review(
-                uow, actor, board, code, form.text("title") or None
-            )
-            result = importing.import_recommendations(uow, actor, review, parsed.recommendations)
-            uow.commit()
-        return Reply.done(result.describe())

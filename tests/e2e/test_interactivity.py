@@ -220,37 +220,6 @@ def test_settings_modal_by_a_member_writes_nothing(slack: SlackDriver, app_db: D
     assert fingerprint(app_db) == before
 
 
-REPORT_SECTION = """\
-Recommendations
-
-1. The Board should ask all agencies to audit their escalation policies by March 2016.
-
-2. Children's Social Care should review how it records the voice of the child within 6 months.
-"""
-
-
-def test_import_modal_imports_pasted_recommendations(
-    slack: SlackDriver, app_db: Database, fake: FakeSlack
-) -> None:
-    values: p.StateValues = {
-        "review": {"value": "K"},
-        "title": {"value": "Child K"},
-        "text": {"value": REPORT_SECTION},
-    }
-    body = acked(slack.submit_view(ADMIN, ids.IMPORT_MODAL, values))
-    assert body == {}, body
-    assert "Review K" in dm_to(fake, ADMIN)["text"]
-    assert rec(app_db, "K-1").text.startswith("The Board should")
-
-
-def test_import_modal_with_nothing_readable_writes_nothing(
-    slack: SlackDriver, app_db: Database
-) -> None:
-    before = fingerprint(app_db)
-    values: p.StateValues = {"review": {"value": "Q"}, "text": {"value": "hello"}}
-    body = acked(slack.submit_view(ADMIN, ids.IMPORT_MODAL, values))
-    assert body["response_action"] == "errors"
-    assert fingerprint(app_db) == before
 
 
 # --- buttons --------------------------------------------------------------------------------

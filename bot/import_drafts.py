@@ -1,0 +1,247 @@
+"""Import drafts: what `/recs import` read, kept until the admin imports, corrects or cancels it.
+
+The parse is stored (table `import_draft`) rather than held in memory, so the preview's
+buttons work from any process and after a restart. Each use case takes (uow, actor, ...),
+checks the actor is a board admin, and writes the audit log; the caller commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update
+
+from bot import dates, importing, services
+from bot.actors import Actor, Role, board_roles, require
+from bot.errors import NotFound, UserError
+from bot.importers import ParsedRecommendation
+from bot.plan_import import FileParse
+from storage import queries
+from storage.db import UnitOfWork
+from storage.models import ImportDraft
+
+OPEN = "open"
+IMPORTED = "imported"
+CANCELLED = "cancelled"
+CORRECTED = "corrected by hand"
+MAX_LABEL = 48
+MAX_AGENCY = 200
+_DATE_FIELDS = ("due_on", "progress_on")
+
+
+@dataclass
+class Draft:
+    """One stored draft, its recommendations read back as the importer made them."""
+
+    id: int
+    review_code: str
+    review_title: str | None
+    source: str
+    state: str
+    created_by_id: str
+    recommendations: list[ParsedRecommendation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == OPEN
+
+    def doubtful(self) -> list[int]:
+        """Indexes of the recommendations read with less than full confidence."""
+        return [i for i, r in enumerate(self.recommendations) if r.confidence < 1]
+
+
+def pasted_text(chunks: list[str]) -> str:
+    """The paste boxes as one text; each box ends a line, as the report's lines did."""
+    return "\n".join(chunk.strip("\n") for chunk in chunks if chunk and chunk.strip())
+
+
+def create_draft(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    review_code: str,
+    title: str | None,
+    source: str,
+    parsed: FileParse,
+) -> Draft:
+    require_admin(uow, actor, "import a review")
+    if parsed.errors:
+        raise UserError("; ".join(parsed.errors)[:500])
+    code = review_code.strip().upper()
+    if not code or len(code) > 32:
+        raise UserError("Give the review's code, up to 32 letters and digits.", example="H")
+    row = ImportDraft(
+        created_at=uow.now,
+        updated_at=uow.now,
+        created_by_id=actor.user_id,
+        review_code=code,
+        review_title=(title or "").strip()[:200] or None,
+        source=source[:200],
+        state=OPEN,
+        data=_dump(parsed.recommendations, parsed.warnings),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    services.audit(
+        uow,
+        actor,
+        "import_draft.create",
+        "import_draft",
+        row.id,
+        review=code,
+        source=row.source,
+        count=len(parsed.recommendations),
+    )
+    return _draft(row)
+
+
+def get_draft(uow: UnitOfWork, draft_id: int) -> Draft:
+    return _draft(_row(uow, draft_id))
+
+
+def correct(
+    uow: UnitOfWork,
+    actor: Actor,
+    draft_id: int,
+    index: int,
+    *,
+    label: str,
+    agency: str,
+    text: str | None,
+    due: str,
+    accepted_on: date,
+) -> Draft:
+    """One recommendation as the admin corrected it; `text` None keeps the text as read."""
+    require_admin(uow, actor, "correct an import")
+    row = _open_row(uow, draft_id)
+    draft = _draft(row)
+    if not 0 <= index < len(draft.recommendations):
+        raise NotFound("That recommendation is no longer in the import.")
+    rec = draft.recommendations[index]
+    label = " ".join(label.split())
+    if not label or len(label) > MAX_LABEL:
+        raise UserError(f"Give a label of up to {MAX_LABEL} characters.", example="27")
+    if any(r.label == label for i, r in enumerate(draft.recommendations) if i != index):
+        raise UserError(f"Another recommendation in this import is already labelled {label}.")
+    rec.label = label
+    rec.agency = " ".join(agency.split())[:MAX_AGENCY] or None
+    if text is not None:
+        rec.text = services.clean_text(text, "the recommendation")
+    if due.strip():
+        found = dates.parse_due(due, accepted_on)
+        rec.due_on, rec.timescale = found.due_on, found.timescale
+    else:
+        rec.due_on = rec.timescale = None
+    rec.confidence, rec.reasons = 1.0, [CORRECTED]
+    row.data = _dump(draft.recommendations, draft.warnings)
+    row.updated_at = uow.now
+    uow.session.add(row)
+    services.audit(
+        uow, actor, "import_draft.correct", "import_draft", row.id, index=index, label=label
+    )
+    return _draft(row)
+
+
+def import_draft(
+    uow: UnitOfWork, actor: Actor, draft_id: int, *, board_name: str
+) -> importing.ImportResult:
+    """Every recommendation of the draft, in the caller's one transaction; once only."""
+    require_admin(uow, actor, "import a review")
+    row = _row(uow, draft_id)
+    _claim(uow, row, IMPORTED)
+    draft = _draft(row)
+    board = queries.first_board(uow.session) or services.ensure_board(uow, actor, board_name)
+    review = queries.review_by_code(uow.session, draft.review_code) or services.ensure_review(
+        uow, actor, board, draft.review_code, draft.review_title
+    )
+    result = importing.import_recommendations(uow, actor, review, draft.recommendations)
+    services.audit(
+        uow,
+        actor,
+        "import_draft.import",
+        "import_draft",
+        row.id,
+        review=review.code,
+        created=len(result.created),
+        updated=len(result.updated),
+    )
+    return result
+
+
+def cancel_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> Draft:
+    require_admin(uow, actor, "cancel an import")
+    row = _row(uow, draft_id)
+    _claim(uow, row, CANCELLED)
+    services.audit(uow, actor, "import_draft.cancel", "import_draft", row.id)
+    return _draft(row)
+
+
+def require_admin(uow: UnitOfWork, actor: Actor, what: str) -> None:
+    board = queries.first_board(uow.session)
+    roles = board_roles(uow.session, actor, board.id if board else None)
+    require(roles, {Role.admin}, what, "Only a board admin can do that.")
+
+
+# --- storage -----------------------------------------------------------------------------
+
+
+def _row(uow: UnitOfWork, draft_id: int) -> ImportDraft:
+    row = uow.session.get(ImportDraft, draft_id)
+    if row is None:
+        raise NotFound("That import is no longer here: run `/recs import` again.")
+    return row
+
+
+def _open_row(uow: UnitOfWork, draft_id: int) -> ImportDraft:
+    row = _row(uow, draft_id)
+    if row.state != OPEN:
+        raise UserError(f"That import was already {row.state}.")
+    return row
+
+
+def _claim(uow: UnitOfWork, row: ImportDraft, state: str) -> None:
+    """Moves an open draft on; of two clicks at once, only one finds it still open."""
+    claimed = uow.session.execute(
+        update(ImportDraft)
+        .where(ImportDraft.id == row.id, ImportDraft.state == OPEN)  # type: ignore[arg-type]
+        .values(state=state, updated_at=uow.now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        uow.session.refresh(row)
+        raise UserError(f"That import was already {row.state}.")
+    uow.session.refresh(row)
+
+
+def _dump(recs: list[ParsedRecommendation], warnings: list[str]) -> str:
+    return json.dumps(
+        {"recommendations": [dataclasses.asdict(r) for r in recs], "warnings": warnings},
+        default=str,
+    )
+
+
+def _load(item: dict[str, Any]) -> ParsedRecommendation:
+    known = {f.name for f in dataclasses.fields(ParsedRecommendation)}
+    values = {k: v for k, v in item.items() if k in known}
+    for name in _DATE_FIELDS:
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    return ParsedRecommendation(**values)
+
+
+def _draft(row: ImportDraft) -> Draft:
+    data = json.loads(row.data or "{}")
+    return Draft(
+        id=row.id or 0,
+        review_code=row.review_code,
+        review_title=row.review_title,
+        source=row.source,
+        state=row.state,
+        created_by_id=row.created_by_id,
+        recommendations=[_load(item) for item in data.get("recommendations", [])],
+        warnings=list(data.get("warnings", [])),
+    )
