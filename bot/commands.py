@@ -282,6 +282,7 @@ class Back:
 @dataclass(frozen=True)
 class Theme:
     name: str
+    page: int = 1
 
 
 @dataclass(frozen=True)

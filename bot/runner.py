@@ -353,6 +353,7 @@ class CommandRunner:
                 thresholds=Thresholds.of(queries.first_board(uow.session)),
                 title=f"Theme “{cmd.name}” across all reviews",
                 command=f'theme "{cmd.name}"',
+                page=cmd.page,
             )
         return Reply(text=page.title, blocks=views.list_blocks(page, self.today()))
 

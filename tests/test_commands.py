@@ -140,3 +140,12 @@ def test_any_text_parses_or_gives_a_user_error(text: str) -> None:
     except UserError as error:
         assert error.message
         assert error.example
+
+
+def test_a_theme_page_button_runs_the_theme_again_at_that_page() -> None:
+    import json
+
+    from handlers.actions.list_pages import page_command
+
+    value = json.dumps({"command": 'theme "information sharing"', "page": 2})
+    assert page_command(value) == c.Theme("information sharing", page=2)

@@ -30,7 +30,7 @@ def page_command(value: str) -> c.Command:
     except (ValueError, KeyError, TypeError) as exc:
         raise UserError("That page button is out of date: run the list again.") from exc
     command = c.parse(text)
-    if not isinstance(command, c.ListRecs) or not 0 < page < 10_000:
+    if not isinstance(command, c.ListRecs | c.Theme) or not 0 < page < 10_000:
         raise UserError("That page button is out of date: run the list again.")
     return dataclasses.replace(command, page=page)
 
