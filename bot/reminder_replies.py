@@ -134,14 +134,17 @@ def confirm_proposal(db: Database, actor: Actor, value: str) -> str:
     return done
 
 
-def answer_impact_check(db: Database, actor: Actor, ref: str, embedded: bool) -> str:
+def answer_impact_check(
+    db: Database, actor: Actor, ref: str, embedded: bool, finding: str = ""
+) -> str:
+    """Embedded with what the audit found (record_update insists on it), or back to work."""
     with db.unit_of_work() as uow:
         services.ensure_person(uow.session, actor.user_id, actor.name or None)
         if embedded:
             services.record_update(
                 uow, actor, ref, status=Status.embedded,
-                note="Impact check: practice has changed (answered from the reminder).",
-                source=UpdateSource.button,
+                note=f"Impact check: {finding}" if finding.strip() else "",
+                source=UpdateSource.modal,
             )
             text = f"{ref} is now embedded. Thank you."
         else:

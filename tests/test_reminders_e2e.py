@@ -239,3 +239,30 @@ def test_recs_remind_is_refused_to_a_plain_member(slack: SlackDriver, fake_slack
     slack.command("U0MOAHMED0", "remind H-6")
     time.sleep(0.3)
     assert not any((m.get("metadata") or {}) for m in fake_slack.messages())
+
+
+def test_impact_check_embedded_asks_what_the_audit_found(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    from bot.views.modals import IMPACT_FINDING
+
+    slack.click("U0JOTURNER", ids.IMPACT_EMBEDDED, "H-28")
+    view = fake_slack.wait_for("views.open").params["view"]
+    assert view["callback_id"] == ids.IMPACT_MODAL
+    metadata = view["private_metadata"]
+    empty = slack.submit_view("U0JOTURNER", ids.IMPACT_MODAL, {IMPACT_FINDING: {"value": ""}},
+                              private_metadata=metadata)
+    assert empty.json()["response_action"] == "errors"
+    finding = "Re-audit in May 2015: 9 of 10 pre-birth conferences held a month before delivery"
+    done = slack.submit_view("U0JOTURNER", ids.IMPACT_MODAL, {IMPACT_FINDING: {"value": finding}},
+                             private_metadata=metadata)
+    assert done.status_code == 200 and not done.content.strip(b"{} ")
+    with demo_db.unit_of_work(write=False) as uow:
+        rec = uow.session.exec(select(Recommendation).where(Recommendation.ref == "H-28")).one()
+        last = uow.session.exec(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.recommendation_id == rec.id)
+            .order_by(col(ProgressUpdate.id).desc())
+        ).first()
+    assert rec.status == "embedded"
+    assert last is not None and last.text == f"Impact check: {finding}"

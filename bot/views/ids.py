@@ -25,6 +25,7 @@ SETTINGS_MODAL = "board_settings"
 IMPORT_MODAL = "import_review"
 EVIDENCE_MODAL = "evidence_from_message"
 REJECT_EVIDENCE_MODAL = "reject_evidence"
+IMPACT_MODAL = "impact_check"
 
 # Shortcuts
 ADD_AS_EVIDENCE = "add_as_evidence"

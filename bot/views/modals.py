@@ -262,3 +262,19 @@ def settings_modal(board_id: int, form: SettingsForm) -> View:
         ),
     ]
     return modal_view(ids.SETTINGS_MODAL, "Board settings", blocks, metadata(board=board_id))
+
+
+IMPACT_FINDING = "finding"
+
+
+def impact_modal(ref: str) -> View:
+    """Embedded needs proof that practice changed: the owner says what the check found."""
+    blocks: list[Block] = [
+        context(f"*{ref}*: an audit or re-audit that shows practice has changed."),
+        input_block(
+            IMPACT_FINDING,
+            "What did the impact check find?",
+            text_input(multiline=True, most=3000, hint="Re-audit in May: 9 of 10 cases compliant"),
+        ),
+    ]
+    return modal_view(ids.IMPACT_MODAL, "Impact check", blocks, metadata(ref=ref), submit="Embedded")

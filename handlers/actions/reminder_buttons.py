@@ -17,7 +17,9 @@ from bot.errors import UserError
 from bot.runner import Reply
 from bot.views import ids
 from bot.views import reminders as views
+from bot.views.modals import impact_modal
 from handlers.deps import Deps
+from handlers.modals import open_view
 from handlers.notifier import SlackNotifier
 from handlers.replies import answer, refusal
 
@@ -66,14 +68,20 @@ def register(app: App, deps: Deps) -> None:
         run(body, respond, client, logger, lambda actor: reminder_replies.snooze(deps.db, actor, ref))
 
     @app.action(ids.IMPACT_EMBEDDED)
-    @app.action(ids.IMPACT_NOT_YET)
-    def on_impact_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                         respond: Respond | None, client: WebClient,
-                         logger: logging.Logger) -> None:
+    def on_impact_embedded(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                           client: WebClient, logger: logging.Logger) -> None:
         ack()
-        ref, embedded = action.get("value") or "", action["action_id"] == ids.IMPACT_EMBEDDED
+        # Embedded needs the finding, so ask for it; the submission records it.
+        open_view(client, body["trigger_id"], impact_modal(action.get("value") or ""), logger)
+
+    @app.action(ids.IMPACT_NOT_YET)
+    def on_impact_not_yet(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                          respond: Respond | None, client: WebClient,
+                          logger: logging.Logger) -> None:
+        ack()
+        ref = action.get("value") or ""
         run(body, respond, client, logger,
-            lambda actor: reminder_replies.answer_impact_check(deps.db, actor, ref, embedded),
+            lambda actor: reminder_replies.answer_impact_check(deps.db, actor, ref, False),
             replace=True)
 
     @app.action(ids.CONFIRM_PROPOSAL)

@@ -7,9 +7,9 @@ from types import ModuleType
 from slack_bolt import App
 
 from handlers.deps import Deps
-from handlers.views import evidence_submitted, import_submitted, submitted
+from handlers.views import evidence_submitted, impact_submitted, import_submitted, submitted
 
-MODULES: list[ModuleType] = [submitted, evidence_submitted, import_submitted]
+MODULES: list[ModuleType] = [submitted, evidence_submitted, import_submitted, impact_submitted]
 
 
 def register(app: App, deps: Deps) -> None:

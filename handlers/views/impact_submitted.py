@@ -1,0 +1,48 @@
+"""The impact check's answer: *Embedded*, with what the audit found."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import reminder_replies
+from bot.errors import UserError
+from bot.views import ids
+from bot.views.modals import IMPACT_FINDING
+from handlers.deps import Deps
+from handlers.replies import FOREIGN_TEAM, post_safely
+from handlers.views.form_values import Form, refuse
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.view(ids.IMPACT_MODAL)
+    def on_impact_submitted(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        form = Form(view)
+        user_id = body["user"]["id"]
+        team_id = (body.get("team") or {}).get("id")
+        if deps.actors.is_foreign(team_id):
+            refuse(ack, IMPACT_FINDING, UserError(FOREIGN_TEAM))
+            return
+        actor = deps.actors.actor(user_id, team_id)
+        ref = str(form.metadata.get("ref") or "")
+        try:
+            text = reminder_replies.answer_impact_check(
+                deps.db, actor, ref, True, form.text(IMPACT_FINDING)
+            )
+        except UserError as exc:
+            refuse(ack, IMPACT_FINDING, exc)
+            return
+        except Exception as exc:
+            refuse(ack, IMPACT_FINDING, UserError(deps.runner.failure(exc).text))
+            return
+        ack()
+        post_safely(client.chat_postMessage, logger, channel=user_id, text=text)
