@@ -17,6 +17,14 @@ EVIDENCE_ACCEPT = "evidence_accept"
 EVIDENCE_REJECT = "evidence_reject"
 SIGN_OFF = "rec_sign_off"
 
+# The import preview
+IMPORT_ALL = "import_all"
+IMPORT_EDIT = "import_edit"
+IMPORT_EDIT_ROW = "import_edit_row"
+IMPORT_CANCEL = "import_cancel"
+IMPORT_PAGE_PREV = "import_page_prev"
+IMPORT_PAGE_NEXT = "import_page_next"
+
 # Modals
 ADD_MODAL = "add_recommendation"
 UPDATE_MODAL = "update_recommendation"
@@ -26,6 +34,7 @@ IMPORT_MODAL = "import_review"
 EVIDENCE_MODAL = "evidence_from_message"
 REJECT_EVIDENCE_MODAL = "reject_evidence"
 IMPACT_MODAL = "impact_check"
+IMPORT_EDIT_MODAL = "import_edit_recommendation"
 
 # Shortcuts
 ADD_AS_EVIDENCE = "add_as_evidence"

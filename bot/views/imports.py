@@ -33,13 +33,13 @@ from bot.views.modals import input_block, metadata, modal_view, text_input
 # Callback and action ids (the handlers in handlers/views/import_submitted.py and
 # handlers/actions/import_buttons.py listen for these).
 IMPORT_MODAL = ids.IMPORT_MODAL
-EDIT_MODAL = "import_edit_recommendation"
-IMPORT_ALL = "import_all"
-EDIT = "import_edit"
-EDIT_ROW = "import_edit_row"
-CANCEL = "import_cancel"
-PAGE_PREV = "import_page_prev"
-PAGE_NEXT = "import_page_next"
+EDIT_MODAL = ids.IMPORT_EDIT_MODAL
+IMPORT_ALL = ids.IMPORT_ALL
+EDIT = ids.IMPORT_EDIT
+EDIT_ROW = ids.IMPORT_EDIT_ROW
+CANCEL = ids.IMPORT_CANCEL
+PAGE_PREV = ids.IMPORT_PAGE_PREV
+PAGE_NEXT = ids.IMPORT_PAGE_NEXT
 
 PASTE_BOXES = 5  # Slack takes 3000 characters an input; Child H's section 7 is about 8,800
 PASTE_LIMIT = 3000
