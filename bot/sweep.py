@@ -73,6 +73,9 @@ class Notifier(Protocol):
     def held_until(self, user_id: str, now: datetime) -> datetime | None:
         """When the person's Do Not Disturb ends, if it covers `now`; else None."""
 
+    def on_leave(self, user_id: str) -> bool:
+        """Whether the person's Slack status says they are away (bot.reminders.status_says_away)."""
+
     def send(self, message: Outgoing) -> Delivery:
         """Sends, or raises DeliveryFailed."""
 
@@ -236,7 +239,7 @@ class Sweeper:
             return []
         recipient, standing_in = owner_id, None
         today = now.astimezone(policy_rules.zone(tz)).date()
-        if _is_away(owner, today):
+        if _is_away(owner, today) or self.notifier.on_leave(owner_id):
             deputy = world.people.get(owner.deputy_id or "") if owner else None
             if deputy is None or _is_away(deputy, today):
                 result.waiting += [f"{candidate.id}:{d.key}" for d in due_now]

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.reminders import status_says_away
 from bot.sweep import Delivery, DeliveryFailed, Outgoing
 from bot.views.blocks import as_dicts
 from handlers.slack_actor import SlackActors
@@ -42,6 +43,10 @@ class SlackNotifier:
     def time_zone(self, user_id: str) -> str | None:
         profile = self.actors.profile(user_id)
         return profile.tz if profile else None
+
+    def on_leave(self, user_id: str) -> bool:
+        profile = self.actors.profile(user_id)
+        return bool(profile) and status_says_away(profile.status_text, profile.status_emoji)
 
     def held_until(self, user_id: str, now: datetime) -> datetime | None:
         status = self._dnd_status(user_id)

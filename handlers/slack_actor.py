@@ -33,6 +33,8 @@ class SlackProfile:
     is_admin: bool
     tz: str | None
     email: str | None
+    status_text: str = ""
+    status_emoji: str = ""
 
 
 class SlackActors:
@@ -91,6 +93,8 @@ class SlackActors:
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
             tz=user.get("tz"),
             email=profile.get("email"),
+            status_text=profile.get("status_text") or "",
+            status_emoji=profile.get("status_emoji") or "",
         )
 
     def actor(self, user_id: str, team_id: str | None) -> Actor:

@@ -51,6 +51,9 @@ class ListNotifier:
     def held_until(self, user_id: str, now: datetime) -> datetime | None:
         return now + timedelta(hours=1) if user_id in self.held else None
 
+    def on_leave(self, user_id: str) -> bool:
+        return False
+
     def send(self, message: Outgoing) -> Delivery:
         if self.fail:
             raise DeliveryFailed("Slack is down")
@@ -380,3 +383,30 @@ def test_sigkill_mid_sweep_loses_nothing_and_duplicates_only_the_unmarked(
 def test_remind_mode_rejects_a_bad_time(tmp_path: Path, fake_slack: FakeSlack) -> None:
     process = remind_process(f"sqlite:///{tmp_path}/x.sqlite3", fake_slack, "next tuesday")
     assert process.wait(timeout=60) == 2
+
+
+def test_a_slack_holiday_status_counts_as_away(demo_db: Database, fake_slack: FakeSlack) -> None:
+    fake_slack.add_user("U0DEVSHARM", status_text="On annual leave", status_emoji=":palm_tree:")
+    result = Sweeper(demo_db, slack_notifier(fake_slack)).sweep(AT)
+    assert result.waiting and not any(m["channel"] == "DU0DEVSHARM" for m in fake_slack.messages())
+
+
+@pytest.mark.parametrize(
+    ("text", "emoji", "away"),
+    [
+        ("On holiday", "", True),
+        ("Annual leave until Monday", "", True),
+        ("OOO", "", True),
+        ("Out of office", "", True),
+        ("", ":palm_tree:", True),
+        ("", ":beach_with_umbrella:", True),
+        ("In a meeting", ":calendar:", False),
+        ("Working from home", ":house_with_garden:", False),
+        ("Holiday planning workshop", "", False),
+        ("", "", False),
+    ],
+)
+def test_which_slack_statuses_mean_away(text: str, emoji: str, away: bool) -> None:
+    from bot.reminders import status_says_away
+
+    assert status_says_away(text, emoji) is away
