@@ -46,7 +46,9 @@ class SlackNotifier:
 
     def on_leave(self, user_id: str) -> bool:
         profile = self.actors.profile(user_id)
-        return bool(profile) and status_says_away(profile.status_text, profile.status_emoji)
+        if profile is None:
+            return False
+        return status_says_away(profile.status_text, profile.status_emoji)
 
     def held_until(self, user_id: str, now: datetime) -> datetime | None:
         status = self._dnd_status(user_id)
