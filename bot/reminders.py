@@ -39,6 +39,7 @@ class Kind(StrEnum):
     escalation = "escalation"  # to each chair, by DM
     escalation_board = "escalation-board"  # once to the board channel
     digest = "digest"  # the weekly board digest
+    chair_digest = "chair-digest"  # the monthly digest, to each chair by DM
     manual = "manual"  # `/recs remind REF`
 
 
@@ -253,6 +254,16 @@ def digest(policy: Policy, now: datetime) -> DueReminder | None:
     anchor = today - timedelta(days=(today.weekday() - policy.digest_weekday) % 7)
     weeks = (_reminder(Kind.digest, anchor - timedelta(days=7 * n)) for n in (1, 0))
     return _latest_passed(weeks, now, policy.digest_time, tz)
+
+
+def monthly_digest(policy: Policy, now: datetime) -> DueReminder | None:
+    """This month's digest for the chairs: the first working day, at the digest time."""
+    tz = zone(policy.time_zone)
+    if not in_sending_hours(now, policy.digest_time, tz):
+        return None
+    first = now.astimezone(tz).date().replace(day=1)
+    months = (_reminder(Kind.chair_digest, first - relativedelta(months=n)) for n in (1, 0))
+    return _latest_passed(months, now, policy.digest_time, tz)
 
 
 def earliest_candidate_due(today: date, policy: Policy) -> date:

@@ -218,7 +218,22 @@ class Sweeper:
             if due and board.channel_id:
                 entry = _entry(f"board{board_id}:{due.key}", due, None, board_id, None)
                 planned.append(Planned(entry, Kind.digest, board_id, channel_id=board.channel_id))
+            planned += self._chair_digest_plan(board_id, world, now)
         return planned
+
+    def _chair_digest_plan(self, board_id: int, world: _World, now: datetime) -> list[Planned]:
+        due = policy_rules.monthly_digest(world.policies[board_id], now)
+        if due is None:
+            return []
+        return [
+            Planned(
+                _entry(f"board{board_id}:{due.key}:{chair}", due, None, board_id, chair),
+                Kind.chair_digest,
+                board_id,
+                user_id=chair,
+            )
+            for chair in world.chairs.get(board_id, [])
+        ]
 
     def _owner_plan(
         self,
@@ -391,15 +406,16 @@ class Sweeper:
         with self.db.unit_of_work(write=False) as uow:
             details = queries.reminder_details(uow.session, rec_ids)  # type: ignore[arg-type]
             digests = {
-                i.board_id: digest_message(uow.session, world.boards[i.board_id], now)
+                (i.board_id, i.kind): digest_message(uow.session, world.boards[i.board_id], now,
+                                                     monthly=i.kind == Kind.chair_digest)
                 for i in items
-                if i.kind == Kind.digest
+                if i.kind in DIGESTS
             }
         out: dict[str, Outgoing] = {}
         for item in items:
             key = item.entry.key
-            if item.kind == Kind.digest:
-                text, blocks = digests[item.board_id]
+            if item.kind in DIGESTS:
+                text, blocks = digests[(item.board_id, item.kind)]
             else:
                 detail = details.get(item.entry.recommendation_id or -1)
                 if detail is None:
@@ -461,7 +477,12 @@ def render(
     return views.fallback_text(detail, ctx), views.reminder_blocks(detail, ctx)
 
 
-def digest_message(session: Any, board: Board, now: datetime) -> tuple[str, list[Block]]:
+DIGESTS = (Kind.digest, Kind.chair_digest)
+
+
+def digest_message(
+    session: Any, board: Board, now: datetime, *, monthly: bool = False
+) -> tuple[str, list[Block]]:
     from bot.summary import board_summary
     from bot.views.summary import summary_blocks
 
@@ -470,7 +491,8 @@ def digest_message(session: Any, board: Board, now: datetime) -> tuple[str, list
     away = queries.away_owners(session, today)
     names = queries.names_of(session, {p.deputy_id for p, _ in away if p.deputy_id})
     blocks = views.digest_blocks(summary_blocks(summary), views.away_blocks(away, names))
-    return f"Weekly board digest: {board.name}", blocks
+    title = "Monthly digest for the chairs" if monthly else "Weekly board digest"
+    return f"{title}: {board.name}", blocks
 
 
 def keys_sent(results: Iterable[SweepResult]) -> list[str]:

@@ -227,6 +227,21 @@ def test_weekly_digest_on_monday_at_nine_board_time(now: str, expected: str | No
     assert (found.key if found else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        ("2015-03-02T08:59", None),  # before 09:00 board time
+        ("2015-03-02T09:00", "chair-digest:2015-03-01"),  # 1 March is a Sunday: Monday 2nd
+        ("2015-03-31T12:00", "chair-digest:2015-03-01"),
+        ("2015-03-01T12:00", None),  # a Sunday: nothing goes
+        ("2015-01-02T09:00", "chair-digest:2015-01-01"),  # New Year's Day: the 2nd
+    ],
+)
+def test_monthly_chairs_digest_on_the_first_working_day(now: str, expected: str | None) -> None:
+    found = reminders.monthly_digest(POLICY, utc(now))
+    assert (found.key if found else None) == expected
+
+
 def test_policy_reads_a_boards_settings_and_survives_nonsense() -> None:
     board = Board(
         name="b", due_soon_days="x, 10,,10", reminder_time="25:99", created_at=utc("2015-01-01T00:00")

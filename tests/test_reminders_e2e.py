@@ -28,6 +28,7 @@ AT = "2015-03-02T09:30"
 EXPECTED = sorted(
     [
         ("C0BOARD01", "", "digest"),
+        ("DU0RUTHOKAF", "", "chair-digest"),
         *[("C0BOARD01", ref, "escalation-board") for ref in ("H-2", "H-12", "H-23", "H-25", "H-27", "H-34")],
         *[("DU0RUTHOKAF", ref, "escalation") for ref in ("H-2", "H-12", "H-23", "H-25", "H-27", "H-34")],
         ("DU0ALIKHAN0", "H-31", "due-soon"),

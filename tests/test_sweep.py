@@ -26,13 +26,13 @@ from handlers.slack_client import make_web_client
 from storage import ledger
 from storage.db import Database
 from storage.models import LedgerState, Recommendation, ReminderLedger, Review, Status
-from tests.conftest import CSC_LEAD, REPO, TVP_LEAD
+from tests.conftest import CHAIR, CSC_LEAD, REPO, TVP_LEAD
 from tests.slack.fake_slack import FakeSlack
 
 AT = datetime(2015, 3, 2, 9, 30, tzinfo=UTC)
 
 # What Child H has due at 09:30 on Monday 2 March 2015 (see test_e2e_reminders for the DMs).
-CHILD_H_DUE = 33
+CHILD_H_DUE = 34
 
 
 class ListNotifier:
@@ -85,9 +85,13 @@ def test_sweep_sends_each_due_reminder_once_and_again_sends_none(demo_db: Databa
 def test_todays_reminders_wait_for_half_past_nine(demo_db: Database) -> None:
     sweeper = Sweeper(demo_db, ListNotifier())
     early = sweeper.sweep(datetime(2015, 3, 2, 9, 0, tzinfo=UTC))
-    assert early.sent == ["board1:digest:2015-03-02"]  # the digest goes at 09:00
+    # The digests go at 09:00: the weekly one to the channel, the monthly one to the chair.
+    assert sorted(early.sent) == [
+        "board1:chair-digest:2015-03-01:U0RUTHOKAF",
+        "board1:digest:2015-03-02",
+    ]
     assert sweeper.sweep(datetime(2015, 3, 2, 9, 29, tzinfo=UTC)).sent == []
-    assert len(sweeper.sweep(AT).sent) == CHILD_H_DUE - 1
+    assert len(sweeper.sweep(AT).sent) == CHILD_H_DUE - 2
 
 
 def test_a_missed_tick_is_harmless_because_the_next_sweep_recomputes(demo_db: Database) -> None:
@@ -410,3 +414,13 @@ def test_which_slack_statuses_mean_away(text: str, emoji: str, away: bool) -> No
     from bot.reminders import status_says_away
 
     assert status_says_away(text, emoji) is away
+
+
+def test_chairs_get_the_monthly_digest_once(demo_db: Database) -> None:
+    notifier = ListNotifier()
+    Sweeper(demo_db, notifier).sweep(AT)
+    monthly = [m for m in notifier.sent if ":chair-digest:" in m.key]
+    assert [m.user_id for m in monthly] == [CHAIR.user_id]
+    assert monthly[0].key.endswith("chair-digest:2015-03-01:" + CHAIR.user_id)
+    assert "Monthly" in monthly[0].text
+    assert not [k for k in Sweeper(demo_db, notifier).sweep(AT).sent if "chair-digest" in k]
