@@ -154,7 +154,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Production HTTP: bolt's WSGI adapter under waitress (not bolt's development server)."""
     import waitress
 
-    from handlers.app_factory import wsgi_app
+    from handlers.app_factory import serve_app
 
     if not settings.slack_bot_token or not settings.slack_signing_secret:
         print("serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.", file=sys.stderr)
@@ -164,7 +164,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         start_scheduler(settings, deps.db)  # type: ignore[attr-defined]
     log.info("serving POST /slack/events and GET /healthz on %s:%s", args.host, settings.port)
     waitress.serve(
-        wsgi_app(app, deps.db),
+        serve_app(deps, app),
         host=args.host,
         port=settings.port,
         threads=args.threads,

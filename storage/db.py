@@ -19,6 +19,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 DEFAULT_SQLITE_PATH = Path("data") / "recs.sqlite3"
+SQLITE_BUSY_MS = 2000  # how long a SQLite writer waits for the lock before giving up
 
 Clock = Callable[[], datetime]
 
@@ -67,8 +68,9 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        # Writers queue for the lock; past this a person is told to try again.
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # Writers queue for the lock; past this a person is told to try again, within
+        # Slack's three seconds (a held lock must not turn into a timed-out command).
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

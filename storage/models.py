@@ -325,6 +325,17 @@ class ProcessedEvent(SQLModel, table=True):
     received_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
+class SeenRequest(SQLModel, table=True):
+    """Signatures of Slack requests already accepted: a replay within Slack's window is refused.
+
+    Bookkeeping, not a record of the board's work: kept for minutes, then pruned."""
+
+    __tablename__ = "seen_request"
+
+    signature: str = Field(primary_key=True, max_length=100)
+    seen_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
 class IssuedReport(SQLModel, table=True):
     """A board paper as issued: its data and file, so it can be produced again exactly."""
 

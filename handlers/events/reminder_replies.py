@@ -25,6 +25,9 @@ def is_reminder_reply(event: dict[str, Any]) -> bool:
         and not event.get("bot_id")
         and event.get("subtype") not in IGNORED_SUBTYPES
         and bool(event.get("user"))
+        # A malformed event (a list for a timestamp) is ignored, not a crash Slack retries.
+        and all(isinstance(event.get(k), str) for k in ("user", "channel", "ts", "thread_ts"))
+        and isinstance(event.get("text") or "", str)
     )
 
 
