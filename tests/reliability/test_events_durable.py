@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from storage.db import Database
-from storage.models import Evidence
+from storage.models import Evidence, ProgressUpdate, Recommendation, UpdateSource
 from tests.e2e.server import ServeProcess
 from tests.reliability.faults import database_down
 from tests.slack.driver import SlackDriver
+from tests.slack.fake_slack import FakeSlack
 
 TVP_LEAD = "U0DEVSHARM"
 BOARD_CHANNEL = "C0BOARD01"
@@ -49,3 +50,44 @@ def test_evidence_posted_while_the_database_is_down_is_recorded_once_after_redel
     time.sleep(0.3)
     assert evidence_rows(app_db) == before + 1
     assert SECRET_TEXT not in server.log()
+
+
+def reminder_replies(db: Database, ref: str) -> int:
+    with db.unit_of_work(write=False) as uow:
+        return int(
+            uow.session.exec(
+                select(func.count())
+                .select_from(ProgressUpdate)
+                .join(Recommendation, col(Recommendation.id) == ProgressUpdate.recommendation_id)
+                .where(
+                    Recommendation.ref == ref, ProgressUpdate.source == UpdateSource.reminder_reply
+                )
+            ).one()
+        )
+
+
+def test_a_reminder_reply_while_the_database_is_down_is_recorded_once_after_redelivery(
+    slack: SlackDriver, app_db: Database, demo_url: str, server: ServeProcess, fake: FakeSlack
+) -> None:
+    from tests.test_sweep import remind_process
+
+    process = remind_process(demo_url, fake, "2015-03-02T09:30")
+    assert process.wait(timeout=120) == 0
+    dm = next(
+        m
+        for m in fake.messages()
+        if (payload := (m.get("metadata") or {}).get("event_payload") or {}).get("ref") == "H-12"
+        and payload.get("kind") == "overdue"  # the owner's DM, not the chair's escalation
+    )
+    reply = "Scoping report goes to the force board on 20 March."
+    with database_down(demo_url):
+        failed = slack.message(TVP_LEAD, reply, channel=dm["channel"], thread_ts=dm["ts"])
+        assert failed.status_code >= 500, failed.status_code
+    assert reminder_replies(app_db, "H-12") == 0
+    assert slack.redeliver(retry_num=1, retry_reason="http_error").status_code == 200
+    deadline = time.monotonic() + 10
+    while reminder_replies(app_db, "H-12") < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert slack.redeliver(retry_num=2, retry_reason="http_error").status_code == 200
+    time.sleep(0.3)
+    assert reminder_replies(app_db, "H-12") == 1
