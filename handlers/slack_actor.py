@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -25,6 +26,12 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 USER_TTL_SECONDS = 300.0
+
+
+def team_of(body: dict[str, Any]) -> str | None:
+    """The workspace an interaction came from (block actions, views, shortcuts)."""
+    team = (body.get("team") or {}).get("id")
+    return team or (body.get("user") or {}).get("team_id")
 
 
 @dataclass(frozen=True)

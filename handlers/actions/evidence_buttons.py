@@ -20,6 +20,7 @@ from handlers.deps import Deps
 from handlers.events.evidence_capture import REACTION
 from handlers.modals import open_view
 from handlers.replies import answer, post_safely
+from handlers.slack_actor import team_of
 
 
 def _ids(value: str) -> list[int]:
@@ -28,7 +29,7 @@ def _ids(value: str) -> list[int]:
 
 def register(app: App, deps: Deps) -> None:
     def actor_of(body: dict[str, Any]) -> Any:
-        return deps.actors.actor(body["user"]["id"], (body.get("team") or {}).get("id"))
+        return deps.actors.actor(body["user"]["id"], team_of(body))
 
     @app.action(ids.EVIDENCE_UNDO)
     def on_evidence_undo(

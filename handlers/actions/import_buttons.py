@@ -21,6 +21,7 @@ from handlers.deps import Deps
 from handlers.import_preview import show_finished, show_page, tell
 from handlers.modals import open_view
 from handlers.replies import FOREIGN_TEAM
+from handlers.slack_actor import team_of
 
 Click = Callable[[Actor, dict[str, Any], list[str], WebClient, logging.Logger], None]
 
@@ -35,7 +36,7 @@ def register(app: App, deps: Deps) -> None:
             ) -> None:
                 ack()
                 user_id = body["user"]["id"]
-                team_id = body["user"].get("team_id") or (body.get("team") or {}).get("id")
+                team_id = team_of(body)
                 try:
                     if deps.actors.is_foreign(team_id):
                         raise NotAllowed(FOREIGN_TEAM)

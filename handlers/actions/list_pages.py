@@ -17,6 +17,7 @@ from bot.runner import Reply
 from bot.views import ids
 from handlers.deps import Deps
 from handlers.replies import answer
+from handlers.slack_actor import team_of
 
 PREVIOUS = ids.LIST_PAGE + "_prev"
 NEXT = ids.LIST_PAGE + "_next"
@@ -46,7 +47,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        team_id = (body.get("team") or {}).get("id")
+        team_id = team_of(body)
         actor = deps.actors.actor(user_id, team_id)
         try:
             reply = deps.runner.execute(actor, page_command(action.get("value") or ""))

@@ -16,6 +16,7 @@ from handlers.deps import Deps
 from handlers.home.publish import publish_home
 from handlers.modals import open_view, recommendation_modal
 from handlers.replies import answer, refusal, run_safely
+from handlers.slack_actor import team_of
 from storage.models import UpdateSource
 
 # A button is a `/recs` command with the ref filled in.
@@ -48,7 +49,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id")
+        team_id = team_of(body)
         action_id = action["action_id"]
         ref = action.get("value") or ""
         if action_id != ids.SHOW and deps.actors.is_foreign(team_id):

@@ -22,6 +22,7 @@ from handlers.deps import Deps
 from handlers.modals import open_view
 from handlers.notifier import SlackNotifier
 from handlers.replies import answer, refusal
+from handlers.slack_actor import team_of
 
 
 def register(app: App, deps: Deps) -> None:
@@ -39,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
         replace: bool = False,
     ) -> None:
         user_id = body["user"]["id"]
-        team_id = (body.get("team") or {}).get("id")
+        team_id = team_of(body)
         if deps.actors.is_foreign(team_id):
             answer(refusal(), client=client, respond=respond, user_id=user_id, logger=logger)
             return

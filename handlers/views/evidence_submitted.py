@@ -17,6 +17,7 @@ from bot.views import ids
 from handlers.deps import Deps
 from handlers.events.evidence_capture import tell_in_thread
 from handlers.replies import post_safely
+from handlers.slack_actor import team_of
 from handlers.views.form_values import Form, refuse
 
 
@@ -47,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         form = Form(view)
         user_id = body["user"]["id"]
-        actor = deps.actors.actor(user_id, (body.get("team") or {}).get("id"))
+        actor = deps.actors.actor(user_id, team_of(body))
         message = _message(form, user_id)
         try:
             with deps.db.unit_of_work() as uow:
@@ -78,7 +79,7 @@ def register(app: App, deps: Deps) -> None:
         logger: logging.Logger,
     ) -> None:
         form = Form(view)
-        actor = deps.actors.actor(body["user"]["id"], (body.get("team") or {}).get("id"))
+        actor = deps.actors.actor(body["user"]["id"], team_of(body))
         evidence_id = int(form.metadata.get("evidence") or 0)
         try:
             with deps.db.unit_of_work() as uow:

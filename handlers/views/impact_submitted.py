@@ -14,6 +14,7 @@ from bot.views import ids
 from bot.views.modals import IMPACT_FINDING
 from handlers.deps import Deps
 from handlers.replies import FOREIGN_TEAM, post_safely
+from handlers.slack_actor import team_of
 from handlers.views.form_values import Form, refuse
 
 
@@ -28,7 +29,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         form = Form(view)
         user_id = body["user"]["id"]
-        team_id = (body.get("team") or {}).get("id")
+        team_id = team_of(body)
         if deps.actors.is_foreign(team_id):
             refuse(ack, IMPACT_FINDING, UserError(FOREIGN_TEAM))
             return

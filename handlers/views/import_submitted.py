@@ -23,6 +23,7 @@ from bot.views import imports as views
 from handlers.deps import Deps
 from handlers.import_preview import post_preview, read_shared_file, show_page, tell
 from handlers.replies import FOREIGN_TEAM
+from handlers.slack_actor import team_of
 from handlers.views.form_values import FieldError, Form, guess_block, refuse
 
 FIRST_BOX = views.paste_field(1)
@@ -39,7 +40,7 @@ EDIT_WORDS = {
 
 def register(app: App, deps: Deps) -> None:
     def actor_of(body: dict[str, Any]) -> Actor | None:
-        team_id = body["user"].get("team_id") or (body.get("team") or {}).get("id")
+        team_id = team_of(body)
         if deps.actors.is_foreign(team_id):
             return None
         return deps.actors.actor(body["user"]["id"], team_id)

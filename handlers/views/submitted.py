@@ -21,6 +21,7 @@ from bot.runner import CommandRunner, Reply
 from bot.views import ids
 from handlers.deps import Deps
 from handlers.replies import FOREIGN_TEAM
+from handlers.slack_actor import team_of
 from handlers.views.confirm import confirm
 from handlers.views.form_values import FieldError, Form, guess_block, refuse
 from storage.models import UpdateSource
@@ -56,7 +57,7 @@ def register(app: App, deps: Deps) -> None:
                 logger: logging.Logger,
             ) -> None:
                 user_id = body["user"]["id"]
-                team_id = body["user"].get("team_id") or (body.get("team") or {}).get("id")
+                team_id = team_of(body)
                 if deps.actors.is_foreign(team_id):
                     refuse(ack, first_block, NotAllowed(FOREIGN_TEAM))
                     return
