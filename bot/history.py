@@ -61,15 +61,23 @@ class Moment:
         return self.cutoff is not None
 
 
-def board_for(session: Session, review_id: int | None) -> Board | None:
+def board_for(
+    session: Session, review_id: int | None, board_id: int | None = None
+) -> Board | None:
+    if board_id is not None:
+        return session.get(Board, board_id)
     if review_id is None:
         return queries.first_board(session)
     review = session.get(Review, review_id)
     return session.get(Board, review.board_id) if review else None
 
 
-def state_of(session: Session, review_id: int | None, moment: Moment) -> Subquery:
-    return history_queries.recommendation_state(moment.cutoff, moment.as_of, review_id)
+def state_of(
+    session: Session, review_id: int | None, moment: Moment, board_id: int | None = None
+) -> Subquery:
+    return history_queries.recommendation_state(
+        moment.cutoff, moment.as_of, review_id, board_id=board_id
+    )
 
 
 def brag_over(state: Subquery, today: date, thresholds: Thresholds) -> ColumnElement[Any]:

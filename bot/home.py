@@ -11,6 +11,7 @@ from datetime import date
 from sqlmodel import Session
 
 from bot import reads, summary
+from bot.brag import Thresholds
 from bot.summary import BoardSummary
 from bot.views.modals import Choice, SettingsForm
 from storage import queries
@@ -37,9 +38,11 @@ def home_page(session: Session, user_id: str, today: date) -> HomePage:
         page_size=HOME_RECOMMENDATIONS,
     )
     overview = None
-    if queries.boards_chaired_by(session, user_id):
+    chaired = queries.boards_chaired_by(session, user_id)
+    if chaired:  # the chair's own board: summing every board's reviews would grow with N
+        board = chaired[0]
         overview = summary.board_summary(
-            session, None, "Board overview", today, reads.thresholds_for(session, None)
+            session, None, "Board overview", today, Thresholds.of(board), board_id=board.id
         )
     return HomePage(mine, overview)
 

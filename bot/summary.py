@@ -65,17 +65,25 @@ def board_summary(
     as_of: date | None = None,
     since: date | None = None,
     listed: int = LISTED,
+    board_id: int | None = None,
 ) -> BoardSummary:
-    """The summary of a review (or all reviews) today, or as it stood at the end of `as_of`."""
-    board = history.board_for(session, review_id)
+    """The summary of a review (or all reviews, or one board's with `board_id`) today, or as
+    it stood at the end of `as_of`."""
+    board = history.board_for(session, review_id, board_id)
     moment = history.Moment.on(today, as_of, board)
-    state = history.state_of(session, review_id, moment)
+    state = history.state_of(session, review_id, moment, board_id)
     brag = history.brag_over(state, moment.today, thresholds)
-    by_status = {str(s): n for s, n in state_queries.state_counts(session, state, brag, "status")}
-    by_brag = {str(b): n for b, n in state_queries.state_counts(session, state, brag, "brag")}
+    # One aggregate (at most statuses × colours × agencies groups) folded three ways here:
+    # each state query costs more to build than to run, and this one runs on every summary.
+    by_status: dict[str, int] = {}
+    by_brag: dict[str, int] = {}
     by_agency: dict[str, dict[str, int]] = {}
-    for agency, colour, n in state_queries.state_counts(session, state, brag, "agency", "brag"):
-        by_agency.setdefault(agency or "No agency", {})[str(colour)] = n
+    grouped = state_queries.state_counts(session, state, brag, "status", "brag", "agency")
+    for status, colour, agency, n in grouped:
+        by_status[str(status)] = by_status.get(str(status), 0) + n
+        by_brag[str(colour)] = by_brag.get(str(colour), 0) + n
+        cell = by_agency.setdefault(agency or "No agency", {})
+        cell[str(colour)] = cell.get(str(colour), 0) + n
     is_open = state.c.status.in_([s.value for s in OPEN_STATUSES])
     overdue, overdue_total = state_queries.state_rows(
         session,
@@ -112,6 +120,7 @@ def board_summary(
             history.end_of_day(since - timedelta(days=1), zone),
             moment.cutoff,
             refs=listed,
+            board_id=board_id,
         )
     return BoardSummary(
         title=title,

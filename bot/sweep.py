@@ -487,7 +487,10 @@ def digest_message(
     from bot.views.summary import summary_blocks
 
     today = now.astimezone(policy_rules.zone(board.time_zone)).date()
-    summary = board_summary(session, None, board.name, today, Thresholds.of(board))
+    # This board's reviews only: a digest of every board's would grow with the country.
+    summary = board_summary(
+        session, None, board.name, today, Thresholds.of(board), board_id=board.id
+    )
     away = queries.away_owners(session, today)
     names = queries.names_of(session, {p.deputy_id for p, _ in away if p.deputy_id})
     blocks = views.digest_blocks(summary_blocks(summary), views.away_blocks(away, names))

@@ -29,6 +29,7 @@ from storage.models import (
     Person,
     ProgressUpdate,
     Recommendation,
+    Review,
     Status,
 )
 
@@ -107,8 +108,18 @@ def _due_as_of(new_column: Any, old_column: Any, live: Any, cutoff: datetime) ->
     return case((any_before, last_before), (any_after, first_after), else_=live)
 
 
+def of_board(board_id: int) -> ColumnElement[bool]:
+    """Recommendations of one board's reviews: a chair's overview, not the whole country's."""
+    reviews = sa_select(col(Review.id)).where(col(Review.board_id) == board_id)
+    return col(Recommendation.review_id).in_(reviews)
+
+
 def recommendation_state(
-    cutoff: datetime | None = None, day: date | None = None, review_id: int | None = None
+    cutoff: datetime | None = None,
+    day: date | None = None,
+    review_id: int | None = None,
+    *,
+    board_id: int | None = None,
 ) -> Subquery:
     """Every recommendation's state now (no cutoff) or just before `cutoff`.
 
@@ -174,6 +185,8 @@ def recommendation_state(
     )
     if review_id is not None:
         stmt = stmt.where(col(r.review_id) == review_id)
+    if board_id is not None:
+        stmt = stmt.where(of_board(board_id))
     if cutoff is not None:
         existed = col(r.created_at) < cutoff
         if day is not None:
@@ -239,6 +252,7 @@ def _rows_stmt(state: Subquery, brag: ColumnElement[Any]) -> Any:
 
 def _state_row(row: Any) -> StateRow:
     values = dict(row._mapping)
+    values.pop(_TOTAL, None)  # state_rows' window count
     values["status"] = Status(values["status"])
     values["at_risk"] = bool(values["at_risk"])
     values["last_update_at"] = _utc(values["last_update_at"])
@@ -277,11 +291,18 @@ def state_rows(
     stmt = _rows_stmt(state, brag)
     if conditions:
         stmt = stmt.where(*conditions)
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    # The total rides on each row as a window count (taken before the LIMIT): one query,
+    # not a second count over the same subquery, which costs more to build than to run.
+    stmt = stmt.add_columns(func.count().over().label(_TOTAL))
     stmt = stmt.order_by(*(order or (state.c.review_id, state.c.number)))
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [_state_row(r) for r in session.execute(stmt).all()], int(total)
+    rows = session.execute(stmt).all()
+    total = int(rows[0]._mapping[_TOTAL]) if rows else 0  # no offset: no rows means none match
+    return [_state_row(r) for r in rows], total
+
+
+_TOTAL = "total_matching"
 
 
 def state_counts(
@@ -355,11 +376,19 @@ class ChangeCounts:
 
 
 def changes_between(
-    session: Session, review_id: int | None, start: datetime, end: datetime | None, *, refs: int
+    session: Session,
+    review_id: int | None,
+    start: datetime,
+    end: datetime | None,
+    *,
+    refs: int,
+    board_id: int | None = None,
 ) -> ChangeCounts:
     """What happened in a window: aggregates, plus the first refs whose status moved."""
     r, pu = Recommendation, ProgressUpdate
     in_review: list[Any] = [col(r.review_id) == review_id] if review_id is not None else []
+    if board_id is not None:
+        in_review.append(of_board(board_id))
 
     def window(column: Any) -> list[Any]:
         return [column >= start] + ([column < end] if end is not None else [])

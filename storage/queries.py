@@ -144,7 +144,8 @@ def all_people(session: Session) -> Sequence[Person]:
 
 
 def first_board(session: Session) -> Board | None:
-    return session.exec(select(Board).order_by(col(Board.id))).first()
+    # LIMIT 1: first() alone still builds every board (150 nationally) before keeping one.
+    return session.exec(select(Board).order_by(col(Board.id)).limit(1)).first()
 
 
 def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:

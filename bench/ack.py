@@ -1,0 +1,261 @@
+"""Ack latency over HTTP: `python app.py serve` on a seeded database against a bare bolt app.
+
+    python -m bench.ack [--sizes 1000,10000,100000] [--requests 300] [--no-postgres]
+
+Both servers run as separate processes (waitress, 8 threads), with the loopback fake Slack
+(`python -m tests.slack.fake_slack --no-record`) answering the Web API. This process signs
+requests as Slack does (tests/slack/driver.py) and sends them one after another, timing
+each from send to response: `/recs`, `/recs list H mine`, `/recs show`, `/recs summary`,
+a pagination click, a Show click and an evidence message. The bare app (bench/bare_app.py)
+only acks, served the same way: its p99 on a slash command is the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from bench import common
+from bench.seed import SeedResult
+from bot.views import ids
+from tests.slack.driver import SlackDriver
+
+SECRET = "bench-signing-secret"
+PYTHON = sys.executable
+FLOOR = "/recs"  # the bare app's p99 on this request is the floor
+
+Send = Callable[[SlackDriver], httpx.Response]
+
+
+def requests_for(seed: SeedResult) -> list[tuple[str, Send]]:
+    review, owner, ref = seed.review, seed.owner, seed.open_ref
+    counter = iter(range(1, 10**9))
+
+    def evidence(d: SlackDriver) -> httpx.Response:
+        # On another recommendation than the one `show` displays: its history stays the seed's.
+        link = f"https://example.org/evidence/{next(counter)}.pdf"
+        return d.message(seed.admin, f"Evidence for {review}-2: {link}", channel=seed.channel)
+
+    page_two = json.dumps({"command": f"list {review}", "page": 2})
+    return [
+        ("/recs", lambda d: d.command(owner, "")),
+        (f"/recs list {review} mine", lambda d: d.command(owner, f"list {review} mine")),
+        ("/recs show <ref>", lambda d: d.command(owner, f"show {ref}")),
+        (f"/recs summary {review}", lambda d: d.command(owner, f"summary {review}")),
+        ("click: next page", lambda d: d.click(owner, ids.LIST_PAGE + "_next", page_two)),
+        ("click: Show", lambda d: d.click(owner, ids.SHOW, ref)),
+        ("event: evidence message", evidence),
+    ]
+
+
+class BenchDriver(SlackDriver):
+    """The test driver, with response URLs on the fake Slack process (never the internet)."""
+
+    def __init__(self, url: str, fake_root: str, channel: str) -> None:
+        super().__init__(url, SECRET, channel=channel, timeout=30.0)
+        self.fake_root = fake_root
+
+    def _new_response_url(self, kind: str) -> str:
+        self.last_response_url = f"{self.fake_root}/response/{kind}-{next(self._sequence)}"
+        return self.last_response_url
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def fake_slack() -> Iterator[str]:
+    """The fake Slack Web API as its own process; yields its SLACK_API_URL."""
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "tests.slack.fake_slack", "--port", "0", "--no-record"],
+        cwd=common.REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        if not line.startswith("SLACK_API_URL="):
+            raise RuntimeError(f"fake Slack did not start: {line!r}")
+        yield line.split("=", 1)[1]
+    finally:
+        _stop(proc)
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """A server process; yields its events URL once /healthz answers."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            args, cwd=common.REPO, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_healthy(proc, f"http://127.0.0.1:{port}/healthz", log)
+            yield f"http://127.0.0.1:{port}/slack/events"
+        finally:
+            _stop(proc)
+
+
+def _wait_healthy(proc: subprocess.Popen[Any], url: str, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited ({proc.returncode}): {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server not healthy in time: {log.read_text()[-2000:]}")
+
+
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    out: IO[str] | None = proc.stdout  # type: ignore[assignment]
+    if out is not None:
+        out.close()
+
+
+def measure(
+    drivers: dict[str, SlackDriver], send: Send, count: int, warm: int = 10
+) -> dict[str, dict[str, float]]:
+    """Sequential requests, alternating between the apps so that both meet the same
+    background load (the machine is shared); per app, milliseconds from send to response."""
+    for _ in range(warm):
+        for driver in drivers.values():
+            send(driver)
+    times: dict[str, list[float]] = {app: [] for app in drivers}
+    errors = dict.fromkeys(drivers, 0)
+    for _ in range(count):
+        for app, driver in drivers.items():
+            started = time.perf_counter()
+            response = send(driver)
+            times[app].append((time.perf_counter() - started) * 1000)
+            errors[app] += response.status_code != 200
+    return {app: _figures(times[app], errors[app]) for app in drivers}
+
+
+def _figures(times: list[float], errors: int) -> dict[str, float]:
+    return {
+        "p50": common.percentile(times, 50),
+        "p95": common.percentile(times, 95),
+        "p99": common.percentile(times, 99),
+        "max": max(times),
+        "errors": errors,
+        "n": len(times),
+    }
+
+
+def run_one(kind: str, n: int, count: int, api_url: str) -> dict[str, Any]:
+    """recs and the bare app on one seeded database; the figures per request."""
+    url, seed = common.seeded(kind, n, due=None if n < 10_000 else 100)
+    fake_root = api_url.rstrip("/").removesuffix("/api")
+    env = {
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "RECS_CLOCK": common.NOW.isoformat(),
+        "RECS_LOG_LEVEL": "WARNING",
+    }
+    figures: dict[str, Any] = {"recs": {}, "bare": {}}
+    logs = common.workdir()
+    recs_port, bare_port = free_port(), free_port()
+    recs_cmd = [PYTHON, "app.py", "serve", "--host", "127.0.0.1", "--threads", "8"]
+    bare_cmd = [PYTHON, "-m", "bench.bare_app"]
+    with (
+        server(recs_cmd, {**env, "PORT": str(recs_port)}, recs_port, logs / "serve.log") as recs,
+        server(bare_cmd, {**env, "PORT": str(bare_port)}, bare_port, logs / "bare.log") as bare,
+    ):
+        drivers: dict[str, SlackDriver] = {
+            "bare": BenchDriver(bare, fake_root, seed.channel),
+            "recs": BenchDriver(recs, fake_root, seed.channel),
+        }
+        for label, send in requests_for(seed):
+            for app, found in measure(drivers, send, count).items():
+                figures[app][label] = found
+        for driver in drivers.values():
+            driver.close()
+    floor = figures["bare"][FLOOR]["p99"]
+    for row in figures["recs"].values():
+        row["ratio_to_floor_p99"] = row["p99"] / floor if floor else float("nan")
+    figures["floor_p99"] = floor
+    return figures
+
+
+def run(
+    kinds: Sequence[str], sizes: Sequence[int], count: int
+) -> dict[str, dict[str, dict[str, Any]]]:
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    with fake_slack() as api_url:
+        for kind in kinds:
+            for n in sizes:
+                common.say(f"ack: {kind} N={n:,}, {count} requests each")
+                figures = run_one(kind, n, count, api_url)
+                results.setdefault(kind, {})[str(n)] = figures
+                print_table(kind, n, figures)
+    return results
+
+
+def print_table(kind: str, n: int, figures: dict[str, Any]) -> None:
+    rows = []
+    for label, row in figures["recs"].items():
+        bare = figures["bare"][label]
+        rows.append(
+            [
+                label,
+                row["p50"],
+                row["p95"],
+                row["p99"],
+                row["ratio_to_floor_p99"],
+                bare["p99"],
+                row["errors"],
+            ]
+        )
+    print(
+        f"\nAck latency (ms), {kind}, N={n:,}; floor (bare bolt p99 on /recs) "
+        f"{figures['floor_p99']:.1f} ms"
+    )
+    print(common.table(["request", "p50", "p95", "p99", "p99/floor", "bare p99", "errors"], rows))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="ack latency against the bare bolt floor")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args(argv)
+    kinds = ["sqlite"]
+    if not args.no_postgres and common.pg_available():
+        kinds.append("postgresql")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    run(kinds, sizes, args.requests)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
