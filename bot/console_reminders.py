@@ -26,6 +26,9 @@ class ConsoleNotifier:
     def time_zone(self, user_id: str) -> str | None:
         return None  # the person's stored zone, or the board's
 
+    def user_for_email(self, email: str) -> tuple[str, str] | None:
+        return None  # the console has no Slack directory
+
     def on_leave(self, user_id: str) -> bool:
         return False  # the console has no Slack statuses; /recs away still works
 

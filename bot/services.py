@@ -1109,3 +1109,30 @@ def snooze(uow: UnitOfWork, actor: Actor, ref: str, days: int = 7) -> Recommenda
         before=before, after=rec.snoozed_until,
     )
     return rec
+
+
+EMAIL_PREFIX = "email:"
+
+
+def link_person(uow: UnitOfWork, actor: Actor, placeholder_id: str, user_id: str, name: str) -> Person:
+    """Hands what an imported email address owned (lead officer, agency membership, roles,
+    deputising) to the Slack user with that email, once Slack has told us who it is."""
+    session = uow.session
+    placeholder = session.get(Person, placeholder_id)
+    person = ensure_person(session, user_id, name, email=placeholder.email if placeholder else None)
+    recs = session.exec(select(Recommendation).where(Recommendation.lead_officer_id == placeholder_id))
+    for rec in recs:
+        rec.lead_officer_id = user_id
+        session.add(rec)
+    for member in session.exec(select(AgencyMember).where(AgencyMember.user_id == placeholder_id)):
+        session.delete(member)
+        if session.get(AgencyMember, (member.agency_id, user_id)) is None:
+            session.add(AgencyMember(agency_id=member.agency_id, user_id=user_id))
+    for role in session.exec(select(BoardRole).where(BoardRole.user_id == placeholder_id)):
+        role.user_id = user_id
+        session.add(role)
+    for deputised in session.exec(select(Person).where(Person.deputy_id == placeholder_id)):
+        deputised.deputy_id = user_id
+        session.add(deputised)
+    audit(uow, actor, "person.link", "person", user_id, placeholder=placeholder_id)
+    return person

@@ -24,6 +24,8 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import reminders as policy_rules
+from bot import services
+from bot.actors import SYSTEM
 from bot.brag import Thresholds, brag_for
 from bot.reminders import DueReminder, Kind, Policy, Subject
 from bot.views import reminders as views
@@ -75,6 +77,9 @@ class Notifier(Protocol):
 
     def on_leave(self, user_id: str) -> bool:
         """Whether the person's Slack status says they are away (bot.reminders.status_says_away)."""
+
+    def user_for_email(self, email: str) -> tuple[str, str] | None:
+        """The Slack user id and name with this email (users.lookupByEmail), if there is one."""
 
     def send(self, message: Outgoing) -> Delivery:
         """Sends, or raises DeliveryFailed."""
@@ -159,6 +164,8 @@ class Sweeper:
         result = SweepResult()
         self._zones = {}  # time zones are looked up once per sweep (the notifier caches too)
         world = self._read(now)
+        if self._link_emails(world):
+            world = self._read(now)  # the lead officers found in Slack are now theirs
         planned = self._plan(world, now, result)
         planned = self._not_sent(planned, result)
         planned = self._not_held(planned, now, result)
@@ -172,6 +179,24 @@ class Sweeper:
         return result
 
     # --- reading and planning -------------------------------------------------------------
+
+    def _link_emails(self, world: _World) -> bool:
+        """Lead officers imported by email become their Slack users, so they can be reminded."""
+        placeholders = {
+            c.lead_officer_id
+            for c in world.candidates
+            if c.lead_officer_id and c.lead_officer_id.startswith(services.EMAIL_PREFIX)
+        }
+        linked = False
+        for placeholder in sorted(placeholders):
+            found = self.notifier.user_for_email(placeholder.removeprefix(services.EMAIL_PREFIX))
+            if found is None:
+                continue
+            with self.db.unit_of_work() as uow:
+                services.link_person(uow, SYSTEM, placeholder, *found)
+                uow.commit()
+            linked = True
+        return linked
 
     def _read(self, now: datetime) -> _World:
         with self.db.unit_of_work(write=False) as uow:

@@ -44,6 +44,13 @@ class SlackNotifier:
         profile = self.actors.profile(user_id)
         return profile.tz if profile else None
 
+    def user_for_email(self, email: str) -> tuple[str, str] | None:
+        try:
+            user = self.client.users_lookupByEmail(email=email)["user"]
+        except (SlackApiError, SlackClientError):
+            return None  # not in this workspace (yet): the reminder waits for them
+        return str(user["id"]), str(user.get("real_name") or user.get("name") or email)
+
     def on_leave(self, user_id: str) -> bool:
         profile = self.actors.profile(user_id)
         if profile is None:

@@ -54,6 +54,9 @@ class ListNotifier:
     def on_leave(self, user_id: str) -> bool:
         return False
 
+    def user_for_email(self, email: str) -> tuple[str, str] | None:
+        return None
+
     def send(self, message: Outgoing) -> Delivery:
         if self.fail:
             raise DeliveryFailed("Slack is down")
@@ -424,3 +427,26 @@ def test_chairs_get_the_monthly_digest_once(demo_db: Database) -> None:
     assert monthly[0].key.endswith("chair-digest:2015-03-01:" + CHAIR.user_id)
     assert "Monthly" in monthly[0].text
     assert not [k for k in Sweeper(demo_db, notifier).sweep(AT).sent if "chair-digest" in k]
+
+
+def test_a_lead_officer_imported_by_email_is_found_in_slack_and_reminded(
+    demo_db: Database, fake_slack: FakeSlack
+) -> None:
+    from bot import importing
+    from bot.actors import SYSTEM
+    from bot.importers import ParsedRecommendation
+
+    with demo_db.unit_of_work() as uow:
+        review = services.get_review(uow.session, "H")
+        importing.import_recommendations(uow, SYSTEM, review, [ParsedRecommendation(
+            label="37", text="Audit the new pre-birth pathway", agency="Children's Social Care",
+            lead_officer="Lee.New@example.org", due_on=date(2015, 3, 16), timescale="16/3/2015",
+        )])
+        uow.commit()
+    fake_slack.add_user("U0LEENEW01", real_name="Lee New", email="lee.new@example.org")
+    result = Sweeper(demo_db, slack_notifier(fake_slack)).sweep(AT)
+    assert any(m["channel"] == "DU0LEENEW01" for m in fake_slack.messages())
+    assert not result.failed
+    with demo_db.unit_of_work(write=False) as uow:
+        rec = services.get_recommendation(uow.session, "H-37")
+    assert rec.lead_officer_id == "U0LEENEW01"
