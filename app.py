@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.recs_log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     mode = args.mode or ("socket" if settings.slack_app_token else "console")
     if args.mode is None and mode == "console":
         args = build_parser().parse_args(["console"])

@@ -74,11 +74,20 @@ class Console:
             return Actor(admins[0].id, admins[0].name)
         return Actor("U0CONSOLE", "console", is_workspace_admin=True)
 
+    def _has_reviews(self) -> bool:
+        with self.db.unit_of_work(write=False) as uow:
+            return bool(queries.first_review(uow.session))
+
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
     def run(self, lines: Iterable[str], *, interactive: bool = False) -> None:
         self.say(f"recs console — acting as {self.actor.name}. Type /help for console commands.")
+        if not self._has_reviews():
+            self.say(
+                "There is no plan here yet: `python app.py console --demo` loads the Child H "
+                "plan, and `python app.py import FILE --review CODE` imports yours."
+            )
         if interactive:
             self.say(PROMPT.rstrip())
         for raw in lines:

@@ -148,6 +148,10 @@ def first_board(session: Session) -> Board | None:
     return session.exec(select(Board).order_by(col(Board.id)).limit(1)).first()
 
 
+def first_review(session: Session) -> Review | None:
+    return session.exec(select(Review).limit(1)).first()
+
+
 def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:
     return session.exec(
         select(Board)
