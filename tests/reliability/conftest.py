@@ -17,11 +17,11 @@ from bot.console import MovableClock
 from bot.demo import load_demo
 from storage.db import Database
 from tests import databases
-from tests.e2e.conftest import DEMO_TIME
-from tests.e2e.server import SIGNING_SECRET, ServeProcess, serve
+
+# The same serve process, driver and fake Slack as the end-to-end tests; only the database
+# differs (per backend, per module), and pytest resolves `demo_url` and `e2e_dir` from here.
+from tests.e2e.conftest import DEMO_TIME, app_db, fake, server, slack  # noqa: F401
 from tests.reliability.live import TALLIES, Fingerprint, Tally, drop_postgres, fresh_postgres
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -38,12 +38,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
@@ -69,30 +63,7 @@ def demo_url(request: pytest.FixtureRequest, e2e_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def app_db(demo_url: str) -> Iterator[Database]:
-    """The same database, opened by the test to read state and prepare rows."""
-    db = Database(demo_url, clock=MovableClock(DEMO_TIME))
-    yield db
-    db.dispose()
-
-
-@pytest.fixture(scope="module")
 def prints(demo_url: str) -> Iterator[Fingerprint]:
     fingerprint = Fingerprint(demo_url)
     yield fingerprint
     fingerprint.dispose()
-
-
-@pytest.fixture(scope="module")
-def server(demo_url: str, fake: FakeSlack, e2e_dir: Path) -> Iterator[ServeProcess]:
-    with serve(demo_url, fake.url, e2e_dir) as running:
-        yield running
-
-
-@pytest.fixture
-def slack(server: ServeProcess, fake: FakeSlack) -> Iterator[SlackDriver]:
-    """A driver on the running app; the fake's record is cleared and checked per test."""
-    fake.clear()
-    with SlackDriver(server.events_url, SIGNING_SECRET, fake=fake) as driver:
-        yield driver
-    assert fake.violations == [], "the app sent blocks or views that Slack would reject"
