@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.views import ids
 from handlers.app_factory import build_app, build_deps, wsgi_app
 from storage.db import Database
-from storage.models import ProgressUpdate, Recommendation, UpdateSource
+from storage.models import ProgressUpdate, Recommendation, ReminderLedger, UpdateSource
 from tests.slack.app_server import serving
 from tests.slack.driver import SlackDriver
 from tests.slack.fake_slack import FakeSlack
@@ -107,6 +107,16 @@ def updates(db: Database, ref: str) -> list[ProgressUpdate]:
                 .order_by(col(ProgressUpdate.id))
             ).all()
         )
+
+
+def wait_for_ledger(db: Database, ts: str) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with db.unit_of_work(write=False) as uow:
+            if uow.session.exec(select(ReminderLedger).where(ReminderLedger.message_ts == ts)).first():
+                return
+        time.sleep(0.05)
+    raise TimeoutError("the reminder was never marked sent")
 
 
 def wait_for_thread(fake: FakeSlack, channel: str, ts: str, count: int = 1) -> list[dict]:
@@ -230,6 +240,8 @@ def test_recs_remind_sends_the_owners_reminder_now_and_its_thread_takes_replies(
     )
     dm = reminder_message(fake_slack, "H-6", "manual")
     assert dm["channel"] == "DU0BETHMORG"
+    # Slack has the DM a moment before the ledger records its ts; a person is slower.
+    wait_for_ledger(demo_db, dm["ts"])
     slack.message("U0BETHMORG", "Training plan agreed with the named nurse.",
                   channel=dm["channel"], thread_ts=dm["ts"])
     wait_for_thread(fake_slack, dm["channel"], dm["ts"])
