@@ -23,7 +23,3 @@ class NotAllowed(UserError):
 
 class NotFound(UserError):
     """An unknown review, ref, agency or user."""
-
-
-class TryAgain(Exception):
-    """The database or Slack was unavailable; the person should try again shortly."""

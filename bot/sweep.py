@@ -14,7 +14,6 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -521,10 +520,6 @@ def digest_message(
     blocks = views.digest_blocks(summary_blocks(summary), views.away_blocks(away, names))
     title = "Monthly digest for the chairs" if monthly else "Weekly board digest"
     return f"{title}: {board.name}", blocks
-
-
-def keys_sent(results: Iterable[SweepResult]) -> list[str]:
-    return sorted(k for r in results for k in r.sent)
 
 
 def send_now(db: Database, notifier: Notifier, rec_id: int) -> str:

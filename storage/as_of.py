@@ -437,14 +437,6 @@ def changes_between(
     )
 
 
-def review_ids_of(session: Session, review_id: int | None) -> Any:
-    """Ids of the recommendations in a review (or all), for the history queries."""
-    stmt = select(Recommendation.id)
-    if review_id is not None:
-        stmt = stmt.where(Recommendation.review_id == review_id)
-    return list(session.exec(stmt).all())
-
-
 # --- issued papers ---------------------------------------------------------------------------
 
 

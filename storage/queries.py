@@ -309,37 +309,6 @@ def list_recommendations(
     return [RecommendationRow(*row) for row in rows], int(total)
 
 
-def count_by(
-    session: Session, flt: RecommendationFilter, brag_expr: ColumnElement[Any], *keys: str
-) -> list[tuple[Any, ...]]:
-    """Counts grouped by any of: status, brag, agency. One aggregate query."""
-    base = _filtered(flt, brag_expr).subquery()
-    columns = {"status": base.c.status, "brag": base.c.brag, "agency": base.c.agency}
-    group = [columns[k] for k in keys]
-    stmt = sa_select(*group, func.count()).group_by(*group)
-    return [tuple(row) for row in session.execute(stmt).all()]
-
-
-def list_due_between(
-    session: Session,
-    flt: RecommendationFilter,
-    brag_expr: ColumnElement[Any],
-    start: Any,
-    end: Any,
-    *,
-    limit: int,
-) -> tuple[list[RecommendationRow], int]:
-    stmt = _filtered(flt, brag_expr).where(
-        col(Recommendation.due_on) >= start, col(Recommendation.due_on) <= end
-    )
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(col(Recommendation.due_on)).limit(limit)).all()
-    return [RecommendationRow(*row) for row in rows], int(total)
-
-
-# --- reminders (bot/sweep.py) ------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class ReminderCandidate:
     """A recommendation that may have a reminder due: what the policy and the sweep need."""
