@@ -62,9 +62,8 @@ def preview_table(recs: list[ParsedRecommendation], width: int = 48) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     for r in recs:
-        doubts = [reason for reason in r.reasons if r.confidence < 1]
-        if doubts:
-            lines.append(f"  {r.label}: " + "; ".join(doubts))
+        if r.confidence < 1 and r.reasons:  # why a row is in doubt
+            lines.append(f"  {r.label}: " + "; ".join(r.reasons))
     return "\n".join(lines)
 
 
