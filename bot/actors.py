@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -33,34 +34,29 @@ class Actor:
 SYSTEM = Actor(user_id="system", name="recs")
 
 
-def board_roles(session: Session, actor: Actor, board_id: int | None) -> set[Role]:
-    roles = {Role.member}
+def _given_roles(actor: Actor, held: Iterable[str]) -> set[Role]:
+    """Everyone is a member; a workspace admin (and the system) is an admin everywhere."""
+    roles = {Role.member} | {Role(r) for r in held}
     if actor.is_workspace_admin or actor is SYSTEM:
         roles.add(Role.admin)
-    roles |= {Role(r) for r in queries.board_roles_of(session, actor.user_id, board_id)}
     return roles
+
+
+def board_roles(session: Session, actor: Actor, board_id: int | None) -> set[Role]:
+    return _given_roles(actor, queries.board_roles_of(session, actor.user_id, board_id))
 
 
 def roles_on(
     session: Session, actor: Actor, rec: Recommendation, today: date | None = None
 ) -> set[Role]:
     """The actor's roles for one recommendation. A deputy owns it while its lead is away."""
-    board_id = queries.board_id_of_review(session, rec.review_id)
-    roles = board_roles(session, actor, board_id)
-    if queries.is_owner(session, actor.user_id, rec) or standing_in_for(
-        session, actor, rec, today
-    ):
-        roles.add(Role.owner)
-    return roles
-
-
-def standing_in_for(
-    session: Session, actor: Actor, rec: Recommendation, today: date | None = None
-) -> str | None:
-    """The away lead officer this actor deputises for on `rec`, if any."""
-    return queries.away_lead_deputised_by(
+    standing = queries.standing_on(
         session, actor.user_id, rec, today or datetime.now(UTC).date()
     )
+    roles = _given_roles(actor, standing.board_roles)
+    if rec.lead_officer_id == actor.user_id or standing.agency_member or standing.deputising_for:
+        roles.add(Role.owner)
+    return roles
 
 
 def require(roles: set[Role], allowed: set[Role], what: str, who: str) -> None:

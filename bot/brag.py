@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case
+from sqlalchemy import and_, bindparam, case
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
@@ -93,10 +93,31 @@ def brag_for(rec: Recommendation, today: date, thresholds: Thresholds = Threshol
 
 def brag_sql(today: date, thresholds: Thresholds = Thresholds()) -> ColumnElement[Any]:
     """The same rule as a SQL CASE over the recommendation table, for lists and counts."""
+    return _brag_case(
+        today, today + timedelta(days=thresholds.due_within_days), _stale_before(today, thresholds)
+    )
+
+
+# The rule's three moments as named parameters: one statement serves every day and board,
+# so it is built once (building costs more than running, on every list).
+TODAY, DUE_SOON, STALE_BEFORE = "brag_today", "brag_due_soon", "brag_stale_before"
+
+
+def brag_params(today: date, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
+    """The values of `BRAG_BOUND`'s parameters on a day, under a board's thresholds."""
+    return {
+        TODAY: today,
+        DUE_SOON: today + timedelta(days=thresholds.due_within_days),
+        STALE_BEFORE: _stale_before(today, thresholds),
+    }
+
+
+def _brag_case(today: Any, soon: Any, stale_before: Any) -> ColumnElement[Any]:
     r = Recommendation
-    soon = today + timedelta(days=thresholds.due_within_days)
     status, due_on = col(r.status), col(r.due_on)
-    last_touch = case((col(r.last_update_at).is_(None), col(r.created_at)), else_=col(r.last_update_at))
+    last_touch = case(
+        (col(r.last_update_at).is_(None), col(r.created_at)), else_=col(r.last_update_at)
+    )
     return case(
         (status.in_(DONE_STATUSES), Brag.blue.value),
         (status.in_(CLOSED_STATUSES), Brag.grey.value),
@@ -106,11 +127,16 @@ def brag_sql(today: date, thresholds: Thresholds = Thresholds()) -> ColumnElemen
             and_(status == Status.not_started, due_on.is_not(None), due_on <= soon),
             Brag.amber.value,
         ),
-        (last_touch < _stale_before(today, thresholds), Brag.amber.value),
+        (last_touch < stale_before, Brag.amber.value),
         else_=Brag.green.value,
     )
 
 
 def brag_rank_sql(brag: ColumnElement[Any]) -> ColumnElement[Any]:
-    """Worst first: the order lists and App Home sort by."""
-    return case(*((brag == b.value, rank) for b, rank in BRAG_ORDER.items()), else_=9)
+    """Worst first: the order lists and App Home sort by. `CASE brag WHEN …` names the BRAG
+    expression once (a searched CASE would repeat it per colour: SQL to send and plan)."""
+    return case({b.value: rank for b, rank in BRAG_ORDER.items()}, value=brag, else_=9)
+
+
+BRAG_BOUND = _brag_case(bindparam(TODAY), bindparam(DUE_SOON), bindparam(STALE_BEFORE))
+BRAG_BOUND_RANK = brag_rank_sql(BRAG_BOUND)

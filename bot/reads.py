@@ -7,15 +7,21 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from bot.brag import Brag, Thresholds, brag_for, brag_rank_sql, brag_sql
-from bot.services import board_of, get_recommendation, get_review
+from bot.brag import (
+    BRAG_BOUND,
+    BRAG_BOUND_RANK,
+    Brag,
+    Thresholds,
+    brag_for,
+    brag_params,
+)
+from bot.refs import normalise_ref
+from bot.services import get_review, no_such_recommendation
 from storage import queries
 from storage.models import (
-    Agency,
     Board,
     DueDateChange,
     Evidence,
-    Person,
     ProgressUpdate,
     Recommendation,
     RecommendationPart,
@@ -25,6 +31,7 @@ from storage.models import (
 from storage.queries import RecommendationFilter, RecommendationRow
 
 PAGE_SIZE = 40  # a whole review plan of dozens fits one message (50 blocks)
+LISTS = queries.RecommendationList(BRAG_BOUND, BRAG_BOUND_RANK)
 
 
 @dataclass
@@ -52,9 +59,8 @@ def list_page(
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> RecommendationPage:
-    brag = brag_sql(today, thresholds)
-    rows, total = queries.list_recommendations(
-        session, flt, brag, brag_rank_sql(brag), page=page, page_size=page_size
+    rows, total = LISTS.page(
+        session, flt, brag_params(today, thresholds), page=page, page_size=page_size
     )
     return RecommendationPage(title, rows, total, page, page_size, command)
 
@@ -142,12 +148,11 @@ def describe_due_change(change: DueDateChange) -> str:
 
 
 def detail(session: Session, ref: str, today: date) -> RecommendationDetail:
-    rec = get_recommendation(session, ref)
-    review = session.get(Review, rec.review_id)
-    assert review is not None
-    board = board_of(session, rec)
-    agency = session.get(Agency, rec.agency_id) if rec.agency_id else None
-    lead = session.get(Person, rec.lead_officer_id) if rec.lead_officer_id else None
+    ref = normalise_ref(ref)
+    found = queries.recommendation_in_full(session, ref)
+    if found is None:
+        raise no_such_recommendation(session, ref)
+    rec, review, board, agency, lead = found
     updates, evidence, moves = queries.history(session, rec.id)  # type: ignore[arg-type]
     parts = session.exec(
         select(RecommendationPart).where(RecommendationPart.recommendation_id == rec.id)
@@ -198,6 +203,6 @@ def sample_completed(session: Session, n: int, today: date) -> list[Recommendati
     The database draws them: any of the completed ones may come up, and only n rows are read."""
     from storage.models import Status
 
-    brag = brag_sql(today, Thresholds.of(queries.first_board(session)))
+    thresholds = Thresholds.of(queries.first_board(session))
     flt = RecommendationFilter(statuses=(Status.completed,))
-    return queries.sample_recommendations(session, flt, brag, n)
+    return LISTS.sample(session, flt, brag_params(today, thresholds), n)

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 from sqlmodel import Session, col, select
 
 from bot import dates
-from bot.actors import Actor, Role, require, roles_on, standing_in_for
+from bot.actors import Actor, Role, require, roles_on
 from bot.errors import NotFound, UserError
 from bot.refs import normalise_ref, ref_example
 from storage import queries
@@ -95,10 +95,14 @@ def get_recommendation(
     ref = normalise_ref(ref_text)
     rec = queries.recommendation_by_ref(session, ref, for_update=for_update)
     if rec is None:
-        raise NotFound(
-            f"There is no recommendation {ref}.", example=f"/recs show {ref_example(session)}"
-        )
+        raise no_such_recommendation(session, ref)
     return rec
+
+
+def no_such_recommendation(session: Session, ref: str) -> NotFound:
+    return NotFound(
+        f"There is no recommendation {ref}.", example=f"/recs show {ref_example(session)}"
+    )
 
 
 def get_review(session: Session, code: str) -> Review:
@@ -515,8 +519,9 @@ def record_update(
             f"Only open recommendations can be flagged; {rec.ref} is {rec.status.replace('_', ' ')}."
         )
     on_behalf_of = None
-    if not queries.is_owner(uow.session, actor.user_id, rec):
-        on_behalf_of = standing_in_for(uow.session, actor, rec, uow.now.date())
+    if rec.lead_officer_id != actor.user_id:
+        standing = queries.standing_on(uow.session, actor.user_id, rec, uow.now.date())
+        on_behalf_of = None if standing.agency_member else standing.deputising_for
     return _write_update(
         uow, actor, rec, text=note, source=source, status_to=status, at_risk_to=at_risk, at=at,
         on_behalf_of=on_behalf_of,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, union
+from sqlalchemy import bindparam, exists, func, or_, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -38,27 +39,77 @@ def board_id_of_review(session: Session, review_id: int) -> int | None:
     return session.exec(select(Review.board_id).where(Review.id == review_id)).first()
 
 
-def is_owner(session: Session, user_id: str, rec: Recommendation) -> bool:
-    if rec.lead_officer_id == user_id:
-        return True
-    if rec.agency_id is None:
-        return False
-    member = session.exec(
-        select(AgencyMember).where(
-            AgencyMember.agency_id == rec.agency_id, AgencyMember.user_id == user_id
-        )
+def recommendation_in_full(
+    session: Session, ref: str
+) -> tuple[Recommendation, Review, Board, Agency | None, Person | None] | None:
+    """A recommendation with its review, board, agency and lead officer: one query."""
+    row = session.execute(
+        sa_select(Recommendation, Review, Board, Agency, Person)
+        .join(Review, col(Review.id) == Recommendation.review_id)
+        .join(Board, col(Board.id) == Review.board_id)
+        .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
+        .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
+        .where(col(Recommendation.ref) == ref)
     ).first()
-    return member is not None
+    return None if row is None else (row[0], row[1], row[2], row[3], row[4])
 
 
-def away_lead_deputised_by(session: Session, user_id: str, rec: Recommendation, today: Any) -> str | None:
-    """The lead officer this user stands in for on `rec`, while the lead officer is away."""
-    if rec.lead_officer_id is None or rec.lead_officer_id == user_id:
-        return None
-    lead = session.get(Person, rec.lead_officer_id)
-    if lead is None or lead.deputy_id != user_id or lead.away_until is None:
-        return None
-    return lead.id if lead.away_until >= today else None
+@dataclass(frozen=True)
+class Standing:
+    """A user's standing on one recommendation, read in one statement."""
+
+    board_roles: tuple[str, ...]  # chair, admin: held on the recommendation's board
+    agency_member: bool  # a member of the owning agency
+    deputising_for: str | None  # the away lead officer whose deputy the user is
+
+
+def _standing_statement() -> Any:
+    user: Any = bindparam("s_user")
+    today: Any = bindparam("s_today")
+    board = sa_select(col(Review.board_id)).where(col(Review.id) == bindparam("s_review"))
+
+    def holds(role: str) -> Any:
+        return exists().where(
+            col(BoardRole.user_id) == user,
+            col(BoardRole.board_id) == board.scalar_subquery(),
+            col(BoardRole.role) == role,
+        )
+
+    member = exists().where(
+        col(AgencyMember.agency_id) == bindparam("s_agency"), col(AgencyMember.user_id) == user
+    )
+    deputising = sa_select(col(Person.id)).where(
+        col(Person.id) == bindparam("s_lead"),
+        col(Person.id) != user,
+        col(Person.deputy_id) == user,
+        col(Person.away_until) >= today,
+    )
+    return sa_select(
+        holds("chair").label("chair"),
+        holds("admin").label("admin"),
+        member.label("member"),
+        deputising.scalar_subquery().label("deputising_for"),
+    )
+
+
+_STANDING = _standing_statement()
+
+
+def standing_on(session: Session, user_id: str, rec: Recommendation, today: Any) -> Standing:
+    """The board roles, agency membership and deputyship that make a user an owner, chair
+    or admin of `rec`: one round trip instead of one per question (a statement built once)."""
+    row = session.execute(
+        _STANDING,
+        {
+            "s_user": user_id,
+            "s_today": today,
+            "s_review": rec.review_id,
+            "s_agency": rec.agency_id,
+            "s_lead": rec.lead_officer_id,
+        },
+    ).one()
+    roles = tuple(role for role, held in (("chair", row.chair), ("admin", row.admin)) if held)
+    return Standing(roles, bool(row.member), row.deputising_for)
 
 
 def recommendation_by_ref(
@@ -180,8 +231,9 @@ class RecommendationFilter:
     theme: str | None = None
 
 
-def owned_by_clause(user_id: str) -> ColumnElement[bool]:
-    """Led by the user, or owned by an agency they belong to.
+def owned_by_clause(user_id: Any) -> ColumnElement[bool]:
+    """Led by the user, or owned by an agency they belong to (`user_id` a value or a
+    bindparam).
 
     Written as `id IN (led UNION by agency)`, each branch an indexed lookup: an OR across
     the two columns makes PostgreSQL read every open recommendation in the country."""
@@ -238,75 +290,153 @@ class RecommendationRow:
     last_update_at: Any
 
 
-def _filtered(flt: RecommendationFilter, brag_expr: ColumnElement[Any]) -> Any:
-    from sqlalchemy import and_
+class RecommendationList:
+    """Pages of recommendations, worst BRAG first, each with the total that match: one query.
 
-    stmt: Any = (
-        sa_select(
-            col(Recommendation.id),
-            col(Recommendation.ref),
-            col(Recommendation.label),
-            col(Recommendation.text),
-            col(Recommendation.status),
-            col(Recommendation.at_risk),
-            col(Recommendation.due_on),
-            col(Agency.name).label("agency"),
-            col(Person.name).label("lead_officer"),
-            col(Recommendation.lead_officer_id),
-            brag_expr.label("brag"),
-            col(Recommendation.last_update_at),
+    A statement is built once per filter shape (which fields are set) and run with the
+    filter's values as parameters: building the BRAG CASE, the ownership union and the
+    count costs more in Python than the database takes to run them, on every list.
+    `brag` and `brag_rank` are expressions over the recommendation table whose own
+    parameters come with each call (bot.brag.BRAG_BOUND and brag_params).
+    """
+
+    def __init__(self, brag: ColumnElement[Any], brag_rank: ColumnElement[Any]) -> None:
+        self.brag = brag
+        self.brag_rank = brag_rank
+        self._pages: dict[tuple[bool, ...], Any] = {}
+        self._counts: dict[tuple[bool, ...], Any] = {}
+        self._lock = threading.Lock()
+
+    def page(
+        self,
+        session: Session,
+        flt: RecommendationFilter,
+        params: dict[str, Any],
+        *,
+        page: int = 1,
+        page_size: int = 15,
+    ) -> tuple[list[RecommendationRow], int]:
+        shape, values = _shape(flt)
+        values = {**params, **values}
+        rows = session.execute(
+            self._statement(shape, self._pages, self._page_statement),
+            {**values, "page_limit": page_size, "page_offset": (page - 1) * page_size},
+        ).all()
+        if rows:
+            return [RecommendationRow(*row[:-1]) for row in rows], int(rows[0][-1])
+        if page == 1:
+            return [], 0
+        # Past the last page: no row carries the total, so count on its own.
+        total = session.execute(self._statement(shape, self._counts, self._count), values)
+        return [], int(total.scalar_one())
+
+    def sample(
+        self, session: Session, flt: RecommendationFilter, params: dict[str, Any], n: int
+    ) -> list[RecommendationRow]:
+        """n matching rows drawn at random by the database (ORDER BY random() LIMIT n): n
+        rows come back however many match, and every match has the same chance."""
+        shape, values = _shape(flt)
+        stmt = self._rows(shape).order_by(func.random()).limit(max(0, n))
+        return [RecommendationRow(*row) for row in session.execute(stmt, {**params, **values})]
+
+    def _statement(
+        self, shape: tuple[bool, ...], cache: dict[tuple[bool, ...], Any], build: Any
+    ) -> Any:
+        with self._lock:
+            if shape not in cache:
+                cache[shape] = build(shape)
+            return cache[shape]
+
+    def _count(self, shape: tuple[bool, ...]) -> Any:
+        matching = sa_select(col(Recommendation.id)).where(*_conditions(shape, self.brag))
+        return sa_select(func.count()).select_from(matching.subquery())
+
+    def _page_statement(self, shape: tuple[bool, ...]) -> Any:
+        # The total as a scalar subquery, run once per statement: one round trip, and
+        # unlike a window count it never holds every matching row.
+        total = self._count(shape).scalar_subquery().label("total_matching")
+        return (
+            self._rows(shape)
+            .add_columns(total)
+            .order_by(
+                self.brag_rank,
+                col(Recommendation.due_on).is_(None),
+                col(Recommendation.due_on),
+                col(Recommendation.review_id),
+                col(Recommendation.number),
+            )
+            .limit(bindparam("page_limit"))
+            .offset(bindparam("page_offset"))
         )
-        .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
-        .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
-    )
+
+    def _rows(self, shape: tuple[bool, ...]) -> Any:
+        return (
+            sa_select(
+                col(Recommendation.id),
+                col(Recommendation.ref),
+                col(Recommendation.label),
+                col(Recommendation.text),
+                col(Recommendation.status),
+                col(Recommendation.at_risk),
+                col(Recommendation.due_on),
+                col(Agency.name).label("agency"),
+                col(Person.name).label("lead_officer"),
+                col(Recommendation.lead_officer_id),
+                self.brag.label("brag"),
+                col(Recommendation.last_update_at),
+            )
+            .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
+            .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
+            .where(*_conditions(shape, self.brag))
+        )
+
+
+_FILTER_FIELDS = (
+    "review_id",
+    "agency_ids",
+    "statuses",
+    "brag",
+    "overdue_before",
+    "owned_by",
+    "theme",
+)
+
+
+def _shape(flt: RecommendationFilter) -> tuple[tuple[bool, ...], dict[str, Any]]:
+    """Which of the filter's fields are set, and their values as the statement's parameters."""
+    values: dict[str, Any] = {}
+    for name in _FILTER_FIELDS:
+        value = getattr(flt, name)
+        if value is None or (name == "statuses" and not value):
+            continue
+        values["f_" + name] = list(value) if name in ("agency_ids", "statuses") else value
+    shape = tuple("f_" + name in values for name in _FILTER_FIELDS)
+    return shape, values
+
+
+def _conditions(shape: tuple[bool, ...], brag: ColumnElement[Any]) -> list[Any]:
+    wanted = dict(zip(_FILTER_FIELDS, shape, strict=True))
+    rec = Recommendation
     conditions: list[Any] = []
-    if flt.review_id is not None:
-        conditions.append(Recommendation.review_id == flt.review_id)
-    if flt.agency_ids is not None:
-        conditions.append(col(Recommendation.agency_id).in_(flt.agency_ids))
-    if flt.statuses:
-        conditions.append(col(Recommendation.status).in_(flt.statuses))
-    if flt.brag:
-        conditions.append(brag_expr == flt.brag)
-    if flt.overdue_before is not None:
-        conditions.append(col(Recommendation.due_on) < flt.overdue_before)
-        conditions.append(col(Recommendation.status).in_((Status.not_started, Status.in_progress)))
-    if flt.owned_by:
-        conditions.append(owned_by_clause(flt.owned_by))
-    if flt.theme:
+    if wanted["review_id"]:
+        conditions.append(col(rec.review_id) == bindparam("f_review_id"))
+    if wanted["agency_ids"]:
+        conditions.append(col(rec.agency_id).in_(bindparam("f_agency_ids", expanding=True)))
+    if wanted["statuses"]:
+        conditions.append(col(rec.status).in_(bindparam("f_statuses", expanding=True)))
+    if wanted["brag"]:
+        conditions.append(brag == bindparam("f_brag"))
+    if wanted["overdue_before"]:
+        conditions.append(col(rec.due_on) < bindparam("f_overdue_before"))
+        conditions.append(col(rec.status).in_((Status.not_started, Status.in_progress)))
+    if wanted["owned_by"]:
+        conditions.append(owned_by_clause(bindparam("f_owned_by")))
+    if wanted["theme"]:
         themed = select(RecommendationTheme.recommendation_id).where(
-            RecommendationTheme.theme == flt.theme
+            RecommendationTheme.theme == bindparam("f_theme")
         )
-        conditions.append(col(Recommendation.id).in_(themed))
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
-    return stmt
-
-
-def list_recommendations(
-    session: Session,
-    flt: RecommendationFilter,
-    brag_expr: ColumnElement[Any],
-    brag_rank: ColumnElement[Any],
-    *,
-    page: int = 1,
-    page_size: int = 15,
-) -> tuple[list[RecommendationRow], int]:
-    """One page of recommendations, worst BRAG first, and the total that match."""
-    stmt = _filtered(flt, brag_expr)
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(
-        stmt.order_by(
-            brag_rank,
-            col(Recommendation.due_on).is_(None),
-            col(Recommendation.due_on),
-            col(Recommendation.review_id),
-            col(Recommendation.number),
-        )
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return [RecommendationRow(*row) for row in rows], int(total)
+        conditions.append(col(rec.id).in_(themed))
+    return conditions
 
 
 @dataclass(frozen=True)
@@ -423,7 +553,9 @@ def reminder_details(session: Session, rec_ids: set[int]) -> dict[int, ReminderD
         .where(col(ProgressUpdate.recommendation_id).in_(rec_ids))
         .group_by(col(ProgressUpdate.recommendation_id))
     )
-    updates = session.exec(select(ProgressUpdate).where(col(ProgressUpdate.id).in_(latest_ids))).all()
+    updates = session.exec(
+        select(ProgressUpdate).where(col(ProgressUpdate.id).in_(latest_ids))
+    ).all()
     latest = {u.recommendation_id: u for u in updates}
     return {
         rec.id: ReminderDetail(rec, title, agency, lead, latest.get(rec.id or 0))  # type: ignore[misc]
@@ -452,10 +584,26 @@ def board_with_channel(session: Session, channel_id: str) -> Board | None:
     return session.exec(select(Board).where(Board.channel_id == channel_id)).first()
 
 
-def sample_recommendations(
-    session: Session, flt: RecommendationFilter, brag_expr: ColumnElement[Any], n: int
-) -> list[RecommendationRow]:
-    """n matching rows drawn at random by the database (ORDER BY random() LIMIT n): n rows
-    come back however many match, and every match has the same chance."""
-    stmt = _filtered(flt, brag_expr).order_by(func.random()).limit(max(0, n))
-    return [RecommendationRow(*row) for row in session.exec(stmt).all()]
+def _review_with_board(code_column: Any) -> Any:
+    return (
+        select(Review, Board)
+        .join(Board, col(Board.id) == col(Review.board_id))
+        .where(code_column == bindparam("code"))
+    )
+
+
+# By the stored code (upper case, the unique index answers), then upper() on the column for
+# older rows: as review_by_code. Built once: a summary reads this on every request.
+_REVIEW_WITH_BOARD = (
+    _review_with_board(col(Review.code)),
+    _review_with_board(func.upper(col(Review.code))),
+)
+
+
+def review_with_board(session: Session, code: str) -> tuple[Review, Board] | None:
+    """A review by its code, with its board: one statement where a summary needed three."""
+    for stmt in _REVIEW_WITH_BOARD:
+        found = session.execute(stmt, {"code": code.upper()}).first()
+        if found is not None:
+            return found[0], found[1]
+    return None
