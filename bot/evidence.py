@@ -11,9 +11,9 @@ from bot import services
 from bot.actors import Actor
 from bot.errors import UserError
 from bot.refs import refs_in
-from storage import queries
+from storage import ledger, queries
 from storage.db import UnitOfWork
-from storage.models import EvidenceState, ProcessedEvent
+from storage.models import EvidenceState
 
 # Slack writes links as <https://…> or <https://…|label>; people also paste bare ones.
 SLACK_LINK_RE = re.compile(r"<(https?://[^>|\s]+)(?:\|([^>]*))?>", re.IGNORECASE)
@@ -36,6 +36,7 @@ class ChannelMessage:
     user_id: str
     text: str
     files: tuple[SlackFile, ...] = ()
+    thread_ts: str | None = None  # set when the message is a reply in a thread
 
     @property
     def links(self) -> list[str]:
@@ -82,15 +83,6 @@ def event_key(message: ChannelMessage) -> str:
     return f"evidence:{message.channel_id}:{message.ts}"[:120]
 
 
-def claim_event(uow: UnitOfWork, key: str) -> bool:
-    """Marks the event processed in the caller's transaction; False if it already was."""
-    if uow.session.get(ProcessedEvent, key) is not None:
-        return False
-    uow.session.add(ProcessedEvent(event_key=key, received_at=uow.now))
-    uow.session.flush()  # a concurrent twin fails here or at commit, on the primary key
-    return True
-
-
 def is_board_channel(uow: UnitOfWork, channel_id: str) -> bool:
     return queries.board_with_channel(uow.session, channel_id) is not None
 
@@ -111,7 +103,7 @@ def record_message_evidence(
     outcome = EvidenceOutcome()
     if not wants_recording(message):
         return outcome
-    if not claim_event(uow, event_key(message)):
+    if not ledger.claim_event(uow.session, event_key(message), uow.now):
         outcome.duplicate = True
         return outcome
     for ref in message.refs:

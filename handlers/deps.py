@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -10,6 +14,10 @@ from bot.config import Settings
 from bot.runner import CommandRunner
 from handlers.slack_actor import SlackActors
 from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+AFTER_WORKERS = 4
 
 
 @dataclass
@@ -19,6 +27,22 @@ class Deps:
     runner: CommandRunner
     client: WebClient  # the bot's own client (SLACK_API_URL, retry handlers)
     actors: SlackActors = field(init=False)  # Slack user -> Actor, users.info cached
+    _after: ThreadPoolExecutor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.actors = SlackActors(self.client)
+        self._after = ThreadPoolExecutor(AFTER_WORKERS, thread_name_prefix="recs-after")
+
+    def after_response(self, work: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Runs `work` on another thread, so Slack's answer need not wait for it: the
+        messages that follow an event's write (the write itself comes first, so a failure
+        is redelivered). A failure is logged, never raised."""
+        return self._after.submit(_logged, work, *args)
+
+
+def _logged(work: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return work(*args)
+    except Exception:
+        log.exception("work after the response failed")
+        return None

@@ -59,17 +59,32 @@ class SlackActors:
         self._monotonic = monotonic
         self._profiles: dict[str, tuple[float, SlackProfile | None]] = {}
         self._team_id: str | None = None
+        self._team_url: str | None = None
         self._lock = threading.Lock()
 
     def installed_team(self) -> str | None:
         """The workspace the bot token belongs to (auth.test), asked once."""
         if self._team_id is None:
             try:
-                self._team_id = str(self.client.auth_test()["team_id"])
+                found = self.client.auth_test()
             except SlackClientError as exc:
                 log.warning("auth.test failed: %s", type(exc).__name__)
                 return None
+            self._team_url = str(found.get("url") or "") or None
+            self._team_id = str(found["team_id"])
         return self._team_id
+
+    def permalink(self, channel_id: str, ts: str, thread_ts: str | None = None) -> str | None:
+        """A message's permalink, made as Slack makes it from the workspace's address
+        (auth.test, asked once) instead of a chat.getPermalink call per message; None when
+        the address is unknown."""
+        self.installed_team()
+        if not self._team_url or not channel_id or not ts:
+            return None
+        link = f"{self._team_url.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
+        if thread_ts and thread_ts != ts:
+            link += f"?thread_ts={thread_ts}&cid={channel_id}"
+        return link
 
     def is_foreign(self, team_id: str | None) -> bool:
         """True when the request comes from another workspace than the installed one."""

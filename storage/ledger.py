@@ -188,6 +188,23 @@ def already_processed(session: Session, keys: Sequence[str]) -> bool:
     return found is not None
 
 
+def claim_event(session: Session, key: str, now: datetime) -> bool:
+    """Marks a Slack event processed in the caller's transaction, in one statement; False
+    if it already was. A concurrent twin waits on the key and then finds it taken."""
+    from storage.models import ProcessedEvent
+
+    dialect = session.get_bind().dialect.name
+    insert_fn: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    table: Any = ProcessedEvent.__table__  # type: ignore[attr-defined]
+    stmt = (
+        insert_fn(table)
+        .values(event_key=key[:120], received_at=now)
+        .on_conflict_do_nothing(index_elements=["event_key"])
+        .returning(table.c.event_key)
+    )
+    return session.execute(stmt).first() is not None
+
+
 def mark_processed(session: Session, keys: Sequence[str], now: datetime) -> None:
     """Records the event in the caller's transaction: a concurrent retry that got past
     `already_processed` fails on the primary key at commit, and its work rolls back."""

@@ -41,6 +41,7 @@ def message_from(event: dict[str, Any]) -> ChannelMessage:
         user_id=str(event.get("user", "")),
         text=str(event.get("text") or ""),
         files=files,
+        thread_ts=str(event["thread_ts"]) if event.get("thread_ts") else None,
     )
 
 
@@ -54,8 +55,16 @@ def in_a_channel(event: dict[str, Any]) -> bool:
     )
 
 
-def permalink_of(client: WebClient, channel: str, ts: str, logger: logging.Logger) -> str | None:
-    answer = post_safely(client.chat_getPermalink, logger, channel=channel, message_ts=ts)
+def permalink_of(
+    deps: Deps, client: WebClient, message: ChannelMessage, logger: logging.Logger
+) -> str | None:
+    """Made from the workspace's address when known; otherwise asked of chat.getPermalink."""
+    made = deps.actors.permalink(message.channel_id, message.ts, message.thread_ts)
+    if made:
+        return made
+    answer = post_safely(
+        client.chat_getPermalink, logger, channel=message.channel_id, message_ts=message.ts
+    )
     return str(answer["permalink"]) if answer and answer.get("permalink") else None
 
 
@@ -95,16 +104,15 @@ def register(app: App, deps: Deps) -> None:
         message = message_from(event)
         if not wants_recording(message):
             return
-        with deps.db.unit_of_work(write=False) as uow:
-            if not is_board_channel(uow, message.channel_id):
-                return
         team_id = event.get("team") or body.get("team_id")
         if deps.actors.is_foreign(team_id):
             return
-        permalink = permalink_of(client, message.channel_id, message.ts, logger)
         actor = deps.actors.actor(message.user_id, team_id)
+        permalink = permalink_of(deps, client, message, logger)
         try:
             with deps.db.unit_of_work() as uow:
+                if not is_board_channel(uow, message.channel_id):
+                    return
                 services.ensure_person(uow.session, actor.user_id, actor.name or None)
                 outcome = record_message_evidence(uow, actor, message, permalink=permalink)
                 uow.commit()
@@ -112,4 +120,6 @@ def register(app: App, deps: Deps) -> None:
             return  # a retried delivery of the same message got there first
         if outcome.duplicate:
             return
-        tell_in_thread(client, message, outcome, logger)
+        # Recorded and committed: the reaction and the thread reply need not hold up
+        # Slack's answer (`serve` answers events only after their listeners).
+        deps.after_response(tell_in_thread, client, message, outcome, logger)

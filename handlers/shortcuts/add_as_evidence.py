@@ -27,7 +27,7 @@ def register(app: App, deps: Deps) -> None:
         event.setdefault("ts", body.get("message_ts", ""))
         message = message_from(event)
         refs = message.refs
-        permalink = permalink_of(client, message.channel_id, message.ts, logger)
+        permalink = permalink_of(deps, client, message, logger)
         view = views.evidence_modal(
             default_ref=refs[0] if refs else "",
             description=message.plain_text,
