@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.import_drafts import Draft
 from bot.plan_import import PLAN_SUFFIXES, REPORT_SUFFIXES
 from bot.views import imports as views
+from bot.views.blocks import as_dicts
 from handlers.replies import post_safely
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def post_preview(client: WebClient, user_id: str, draft: Draft, logger: logging.
         logger,
         channel=user_id,
         text=views.preview_text(draft),
-        blocks=[b.to_dict() for b in views.preview_blocks(draft, 0)],
+        blocks=as_dicts(views.preview_blocks(draft, 0)),
     )
 
 
@@ -98,7 +99,7 @@ def show_page(
         channel=channel,
         ts=ts,
         text=views.preview_text(draft),
-        blocks=[b.to_dict() for b in views.preview_blocks(draft, page)],
+        blocks=as_dicts(views.preview_blocks(draft, page)),
     )
 
 
@@ -112,7 +113,7 @@ def show_finished(
         channel=channel,
         ts=ts,
         text=text,
-        blocks=[b.to_dict() for b in views.finished_blocks(text)],
+        blocks=as_dicts(views.finished_blocks(text)),
     )
 
 

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.actors import Actor
 from bot.runner import CommandRunner, Reply
+from bot.views.blocks import as_dicts
 from bot.views.recommendations import error_blocks
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def run_safely(runner: CommandRunner, actor: Actor, text: str, channel_id: str |
 def message_fields(reply: Reply) -> dict[str, Any]:
     return {
         "text": reply.text,
-        "blocks": [b.to_dict() for b in reply.blocks] or None,
+        "blocks": as_dicts(reply.blocks) or None,
         "response_type": "in_channel" if reply.public else "ephemeral",
     }
 
@@ -61,7 +62,7 @@ def follow_up(
             logger,
             channel=dm.user_id,
             text=dm.text,
-            blocks=[b.to_dict() for b in dm.blocks] or None,
+            blocks=as_dicts(dm.blocks) or None,
         )
     if reply.upload is not None and channel_id:
         filename, content, title = reply.upload
@@ -119,7 +120,7 @@ def answer(
         logger,
         channel=user_id,
         text=reply.text,
-        blocks=[b.to_dict() for b in reply.blocks] or None,
+        blocks=as_dicts(reply.blocks) or None,
     )
 
 

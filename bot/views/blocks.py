@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from slack_sdk.models.basic_objects import EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST, JsonObject
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -77,7 +79,55 @@ def actions(*elements: ButtonElement, block_id: str | None = None) -> ActionsBlo
 
 
 def as_dicts(blocks: Sequence[Block]) -> list[dict]:
-    return [b.to_dict() for b in blocks]
+    """The blocks as Slack's JSON: what `to_dict()` gives, validated the same way, faster.
+
+    slack_sdk's `JsonObject.to_dict` looks for its validators with `dir()` on every object
+    and serialises each nested object twice; a 40-row list cost ~5 ms per message that way.
+    Here the validators are found once per class, and classes with their own `to_dict` keep
+    it. tests/test_blocks_json.py checks this equals `to_dict()` for every kind of reply."""
+    return [_json(b) for b in blocks]
+
+
+_VALIDATORS: dict[type, tuple[str, ...]] = {}
+
+
+def _validators(cls: type) -> tuple[str, ...]:
+    found = _VALIDATORS.get(cls)
+    if found is None:
+        found = tuple(
+            name
+            for name in dir(cls)
+            if not name.startswith("__") and hasattr(getattr(cls, name, None), "validator")
+        )
+        _VALIDATORS[cls] = found
+    return found
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if not isinstance(value, JsonObject):
+        return value
+    if type(value).to_dict is not JsonObject.to_dict:
+        return {k: _json(v) for k, v in value.to_dict().items()}
+    for name in _validators(type(value)):
+        getattr(value, name)()
+    out: dict[str, Any] = {}
+    for key in sorted(value.attributes):
+        item = getattr(value, key, None)
+        if item is None or (_emptiable(item) and len(item) == 0 and not _may_be_empty(value, key)):
+            continue
+        out[key] = _json(item)
+    return out
+
+
+def _emptiable(item: Any) -> bool:
+    return getattr(item, "__len__", None) is not None
+
+
+def _may_be_empty(value: JsonObject, key: str) -> bool:
+    kind = getattr(value, "type", None)
+    return any(e["type"] == kind and e["property"] == key for e in EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST)
 
 
 def fit(blocks: list[Block], limit: int = MESSAGE_BLOCKS, *, more: str = "") -> list[Block]:

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.runner import Reply
 from bot.views import evidence as views
 from bot.views import ids
+from bot.views.blocks import as_dicts
 from bot.views.recommendations import confirmation_blocks
 from handlers.deps import Deps
 from handlers.events.evidence_capture import REACTION
@@ -57,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
         text = views.undone_text(list(dict.fromkeys(refs)))
         respond(
             text=text,
-            blocks=[b.to_dict() for b in confirmation_blocks(text)],
+            blocks=as_dicts(confirmation_blocks(text)),
             replace_original=True,
         )
         message = body.get("message") or {}

@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.runner import Reply
 from bot.views import ids
 from bot.views import reminders as views
+from bot.views.blocks import as_dicts
 from bot.views.modals import impact_modal
 from handlers.deps import Deps
 from handlers.modals import open_view
@@ -55,7 +56,7 @@ def register(app: App, deps: Deps) -> None:
             return
         if replace and respond is not None:
             # The proposal's buttons give way to the outcome, so it can't be confirmed twice.
-            respond(text=text, blocks=[b.to_dict() for b in views.recorded_blocks(text)],
+            respond(text=text, blocks=as_dicts(views.recorded_blocks(text)),
                     replace_original=True)
             return
         answer(Reply.done(text), client=client, respond=respond, user_id=user_id, logger=logger)

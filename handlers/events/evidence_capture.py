@@ -20,6 +20,7 @@ from bot.evidence import (
     wants_recording,
 )
 from bot.views import evidence as views
+from bot.views.blocks import as_dicts
 from handlers.deps import Deps
 from handlers.replies import post_safely
 
@@ -92,7 +93,7 @@ def tell_in_thread(
         channel=message.channel_id,
         thread_ts=message.ts,
         text=text,
-        blocks=[b.to_dict() for b in blocks],
+        blocks=as_dicts(blocks),
     )
 
 

@@ -7,6 +7,7 @@ import logging
 from slack_sdk import WebClient
 
 from bot.runner import Reply
+from bot.views.blocks import as_dicts
 from handlers.replies import post_safely
 
 
@@ -16,5 +17,5 @@ def confirm(client: WebClient, user_id: str, reply: Reply, logger: logging.Logge
         logger,
         channel=user_id,
         text=reply.text,
-        blocks=[b.to_dict() for b in reply.blocks] or None,
+        blocks=as_dicts(reply.blocks) or None,
     )
