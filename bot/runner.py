@@ -60,6 +60,11 @@ class Reply:
     direct_messages: list[DirectMessage] = field(default_factory=list)
     later: Callable[[], Reply] | None = None  # slow work to run after the ack
 
+    @property
+    def follows(self) -> bool:
+        """Whether anything follows the answer: direct messages, an upload or slow work."""
+        return bool(self.direct_messages or self.upload or self.later)
+
     @classmethod
     def error(cls, exc: UserError) -> Reply:
         return cls(text=str(exc), blocks=views.error_blocks(exc.message, exc.example), ok=False)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import handlers
 from bot.config import Settings
 from bot.runner import CommandRunner
-from handlers import events, home
+from handlers import commands, events, home
 from handlers.deps import Deps
 from handlers.slack_client import make_web_client
 from storage.db import Database, is_connection_error
@@ -108,13 +108,32 @@ def build_event_app(deps: Deps) -> App:
     return app
 
 
+def build_command_app(deps: Deps) -> App:
+    """The slash command listener, answered when it returns (`process_before_response`).
+
+    Bolt's default runs a listener on a worker and polls every 10 ms for its ack, so an
+    answer waits for the next poll. `/recs` answers in its ack and hands whatever follows
+    to `Deps.after_response`, so here its answer goes out the moment the listener is done.
+    """
+    app = App(
+        client=deps.client,
+        signing_secret=deps.settings.slack_signing_secret or "",
+        token_verification_enabled=False,
+        logger=log,
+        process_before_response=True,
+    )
+    commands.register(app, deps)
+    return app
+
+
 def serve_app(deps: Deps, app: App) -> WsgiApp:
-    """What `python app.py serve` runs: events processed before they are acknowledged, and
-    replayed requests refused."""
+    """What `python app.py serve` runs: commands answered as soon as they ack, events
+    processed before they are acknowledged, and replayed requests refused."""
     return wsgi_app(
         app,
         deps.db,
         events=build_event_app(deps),
+        commands=build_command_app(deps),
         signing_secret=deps.settings.slack_signing_secret,
     )
 
@@ -123,13 +142,22 @@ MAX_BODY = 1_000_000  # Slack's payloads are far smaller; a bigger body is not f
 
 
 def wsgi_app(
-    app: App, db: Database, *, events: App | None = None, signing_secret: str | None = None
+    app: App,
+    db: Database,
+    *,
+    events: App | None = None,
+    commands: App | None = None,
+    signing_secret: str | None = None,
 ) -> WsgiApp:
     """Routes /slack/events to bolt and answers /healthz. With `events`, Events API requests
-    (JSON bodies) go to that app; with `signing_secret`, a correctly signed request seen
-    before (a replay) is refused with 401."""
+    (JSON bodies) go to that app; with `commands`, slash commands go to that one; with
+    `signing_secret`, a correctly signed request seen before (a replay) is refused with 401."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
-    slack_events = SlackRequestHandler(events, path=EVENTS_PATH) if events else slack
+    handler_for = {
+        EVENT: SlackRequestHandler(events, path=EVENTS_PATH) if events else slack,
+        COMMAND: SlackRequestHandler(commands, path=EVENTS_PATH) if commands else slack,
+        OTHER: slack,
+    }
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -147,11 +175,12 @@ def wsgi_app(
             if body is None:
                 return plain(start_response, "413 Payload Too Large", b"too large\n")
             is_json = environ.get("CONTENT_TYPE", "").startswith("application/json")
-            if not well_formed(body, is_json):
+            kind = kind_of(body, is_json)
+            if kind is None:
                 return plain(start_response, "400 Bad Request", b"malformed request\n")
             if verifier is not None and is_replay(verifier, db, environ, body):
                 return plain(start_response, "401 Unauthorized", b"replayed request\n")
-            return (slack_events if is_json else slack)(environ, start_response)
+            return handler_for[kind](environ, start_response)
         return plain(start_response, "404 Not Found", b"not found\n")
 
     return application
@@ -176,25 +205,29 @@ def read_body(environ: dict[str, Any]) -> bytes | None:
     return body
 
 
-def well_formed(body: bytes, is_json: bool) -> bool:
-    """A JSON object (events), or a form whose `payload` is a JSON object (interactivity)
-    or that names its user (slash commands). Anything else would make bolt's parser raise,
-    and a 500 would invite Slack to send the same garbage again."""
+EVENT, COMMAND, OTHER = "event", "command", "other"
+
+
+def kind_of(body: bytes, is_json: bool) -> str | None:
+    """EVENT for a JSON object (the Events API), COMMAND for a form that names its command
+    and user, OTHER for any other form whose `payload`, if any, is a JSON object
+    (interactivity); None for anything else, which would make bolt's parser raise, and a
+    500 would invite Slack to send the same garbage again."""
     try:
         if is_json:
-            return isinstance(json.loads(body), dict)
+            return EVENT if isinstance(json.loads(body), dict) else None
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     except (ValueError, UnicodeDecodeError):
-        return False
+        return None
     if "payload" in fields:
         try:
             payload = json.loads(fields["payload"][0])
         except ValueError:
-            return False
-        return isinstance(payload, dict)
+            return None
+        return OTHER if isinstance(payload, dict) else None
     if "command" in fields:
-        return bool(fields.get("user_id", [""])[0])
-    return True
+        return COMMAND if fields.get("user_id", [""])[0] else None
+    return OTHER
 
 
 def is_replay(

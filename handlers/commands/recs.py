@@ -1,12 +1,15 @@
 """`/recs`: every subcommand runs through `CommandRunner.run`; this listener only delivers.
 
 Lists, shows and summaries are answered in the ack. A modal is opened after an empty ack;
-uploads, direct messages and slow work (`Reply.later`) follow the ack.
+uploads, direct messages and slow work (`Reply.later`) follow the ack on a worker
+(`Deps.after_response`), so the listener returns as soon as it has acked: `serve` answers
+commands when the listener returns (handlers/app_factory.py).
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -54,14 +57,18 @@ def register(app: App, deps: Deps) -> None:
                 acknowledge(ack, refusal("There is nothing to set up yet: load a plan first."))
                 return
             ack()
-            open_view(client, command["trigger_id"], view, logger)
+            deps.after_response(open_view, client, command["trigger_id"], view, logger)
             return
         acknowledge(ack, reply)
-        follow_up(
-            reply,
-            client=client,
-            respond=respond,
-            channel_id=channel_id,
-            user_id=user_id,
-            logger=logger,
-        )
+        if reply.follows:
+            deps.after_response(
+                partial(
+                    follow_up,
+                    reply,
+                    client=client,
+                    respond=respond,
+                    channel_id=channel_id,
+                    user_id=user_id,
+                    logger=logger,
+                )
+            )
