@@ -38,6 +38,9 @@ def claim_signature(db: Database, signature: str, now: datetime) -> bool:
     Raises SQLAlchemyError when the database is unavailable (the caller decides).
     """
     engine = db.engine.execution_options(recs_write=True)
+    if not is_sqlite(engine):
+        # One statement in autocommit: no BEGIN and COMMIT round trips around it.
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         # The raw driver connection: a statement through `conn` would BEGIN (and wait) first.
         raw: Any = conn.connection.driver_connection if is_sqlite(engine) else None
