@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import sys
 import threading
@@ -14,9 +15,11 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SQLITE_PATH = Path("data") / "recs.sqlite3"
 SQLITE_BUSY_MS = 2000  # how long a SQLite writer waits for the lock before giving up
@@ -121,24 +124,29 @@ class Database:
             self._migrated = True
 
     def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self._write_engine if write else self.engine, self.clock())
+        return UnitOfWork(self._write_engine if write else self.engine, self.clock(), write=write)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 class UnitOfWork:
-    """A session and its transaction. Rolls back unless committed."""
+    """A session and its transaction. A write rolls back unless committed; a read that
+    finished ends with COMMIT: PostgreSQL's driver (psycopg) forgets its prepared statements
+    on every ROLLBACK, and a read then re-plans each statement on every request."""
 
     session: Session
 
-    def __init__(self, engine: Engine, now: datetime) -> None:
+    def __init__(self, engine: Engine, now: datetime, *, write: bool = True) -> None:
         self._engine = engine
         self.now = now  # one "now" for everything the use case writes
+        self._write = write
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._engine, expire_on_commit=False)
+        if not self._write:
+            event.listen(self.session, "before_flush", _refuse_writes)
         return self
 
     def __exit__(
@@ -147,6 +155,11 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if exc_type is None and not self._write:
+            try:
+                self.session.commit()
+            except SQLAlchemyError:
+                log.debug("ending a read failed; the read itself had finished", exc_info=True)
         # close() rolls back what was not committed and detaches the objects with their
         # loaded values, so a view can still read them after the transaction.
         self.session.close()
@@ -158,6 +171,11 @@ class UnitOfWork:
     @property
     def dialect(self) -> str:
         return self._engine.dialect.name
+
+
+def _refuse_writes(session: Session, *_args: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read unit of work tried to write; use unit_of_work(write=True)")
 
 
 class ReadCounter:
