@@ -13,16 +13,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Column
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session
 
 from bot.brag import Thresholds, brag_rank_sql, brag_sql
 from storage import as_of as history_queries
 from storage import queries
-from storage.models import Board, ProgressUpdate, Recommendation, Review
+from storage.models import Board, ProgressUpdate, Review
 
 
 def board_zone(board: Board | None) -> ZoneInfo:
@@ -82,16 +80,7 @@ def state_of(
 
 def brag_over(state: Subquery, today: date, thresholds: Thresholds) -> ColumnElement[Any]:
     """bot.brag's one SQL rule, pointed at the state's columns instead of the table's."""
-    table: Any = Recommendation.__table__  # type: ignore[attr-defined]
-    columns: Any = state.c
-
-    def swap(element: Any, **_kw: Any) -> Any:
-        if isinstance(element, Column) and element.table is table and element.name in columns:
-            return columns[element.name]
-        return None
-
-    swapped: ColumnElement[Any] = replacement_traverse(brag_sql(today, thresholds), {}, swap)
-    return swapped
+    return history_queries.over_state(brag_sql(today, thresholds), state)
 
 
 def brag_rank(brag: ColumnElement[Any]) -> ColumnElement[Any]:

@@ -179,11 +179,21 @@ def detail(session: Session, ref: str, today: date) -> RecommendationDetail:
     )
 
 
-def review_filter(session: Session, code: str | None) -> tuple[int | None, str]:
+def review_in_scope(session: Session, code: str | None) -> tuple[Review | None, Board | None]:
+    """The review a command names, with its board (thresholds, zone, meetings), in one
+    statement; no code means every review, under the first board's thresholds. An unknown
+    code is the person's error (NotFound, naming the reviews there are)."""
     if not code:
-        return None, "All reviews"
-    review = get_review(session, code)
-    return review.id, f"{review.title} ({review.code})"
+        return None, queries.first_board(session)
+    found = queries.review_with_board(session, code)
+    if found is None:
+        get_review(session, code)  # raises NotFound with the reviews' codes
+    assert found is not None
+    return found
+
+
+def review_title(review: Review | None) -> str:
+    return f"{review.title} ({review.code})" if review else "All reviews"
 
 
 def thresholds_for(session: Session, review_id: int | None) -> Thresholds:

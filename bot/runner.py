@@ -177,10 +177,11 @@ class CommandRunner:
     ) -> Reply:
         with self.read() as uow:
             session = uow.session
-            review_id, review_title = reads.review_filter(session, cmd.review)
+            review, board = reads.review_in_scope(session, cmd.review)
+            review_id = review.id if review else None
             agency_ids = None
             if cmd.agency:
-                board_id = queries.board_id_of_review(session, review_id) if review_id else None
+                board_id = board.id if review and board else None
                 matches = queries.agencies_matching(session, board_id, cmd.agency)
                 if not matches:
                     raise NotFound(
@@ -205,8 +206,8 @@ class CommandRunner:
                 session,
                 flt,
                 today=self.today(),
-                thresholds=reads.thresholds_for(session, review_id),
-                title=title or _list_title(review_title, cmd),
+                thresholds=Thresholds.of(board),
+                title=title or _list_title(reads.review_title(review), cmd),
                 command=_list_command(cmd),
                 page=cmd.page,
             )
@@ -364,19 +365,11 @@ class CommandRunner:
 
     def _summary(self, actor: Actor, cmd: c.Summary) -> Reply:
         with self.read() as uow:
-            review_id, title = reads.review_filter(uow.session, cmd.review)
-            result = summary.board_summary(
-                uow.session,
-                review_id,
-                title,
-                self.today(),
-                reads.thresholds_for(uow.session, review_id),
-                as_of=cmd.as_of,
-            )
+            result = summary.review_summary(uow.session, cmd.review, self.today(), as_of=cmd.as_of)
             result.review_code = cmd.review.upper() if cmd.review else None
         when = f" as at {result.as_of:%d %B %Y}" if result.as_of else ""
         return Reply(
-            text=f"{title}{when}: {result.total} recommendations",
+            text=f"{result.title}{when}: {result.total} recommendations",
             blocks=summary_views.summary_blocks(result),
             public=cmd.public,
         )

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot import history
-from bot.brag import Brag, Thresholds
+from bot import history, reads
+from bot.brag import BRAG_BOUND, Brag, Thresholds, brag_params
 from storage import as_of as state_queries
 from storage.as_of import ChangeCounts, StateRow
-from storage.models import OPEN_STATUSES, Status
+from storage.models import OPEN_STATUSES, Board, Status
 
 LISTED = 10  # overdue and due-soon items shown in the message; the report has them all
 DUE_SOON_DAYS = 30
@@ -55,6 +55,23 @@ class BoardSummary:
         return sum(self.by_status.get(s, 0) for s in OPEN_STATUSES)
 
 
+def review_summary(
+    session: Session, code: str | None, today: date, *, as_of: date | None = None
+) -> BoardSummary:
+    """`/recs summary [CODE]`: a review's summary, or every review's; the review and its
+    board read in one statement (its thresholds, zone and last meeting come from the board)."""
+    review, board = reads.review_in_scope(session, code)
+    return board_summary(
+        session,
+        review.id if review else None,
+        reads.review_title(review),
+        today,
+        Thresholds.of(board),
+        as_of=as_of,
+        board=board,
+    )
+
+
 def board_summary(
     session: Session,
     review_id: int | None,
@@ -66,43 +83,32 @@ def board_summary(
     since: date | None = None,
     listed: int = LISTED,
     board_id: int | None = None,
+    board: Board | None = None,
 ) -> BoardSummary:
     """The summary of a review (or all reviews, or one board's with `board_id`) today, or as
-    it stood at the end of `as_of`."""
-    board = history.board_for(session, review_id, board_id)
+    it stood at the end of `as_of`. `board` saves reading the board again when the caller
+    has it (the review's board, or the board itself)."""
+    if board is None:
+        board = history.board_for(session, review_id, board_id)
     moment = history.Moment.on(today, as_of, board)
-    state = history.state_of(session, review_id, moment, board_id)
-    brag = history.brag_over(state, moment.today, thresholds)
-    # One aggregate (at most statuses × colours × agencies groups) folded three ways here:
-    # each state query costs more to build than to run, and this one runs on every summary.
+    scope = state_queries.Scope(review_id, board_id, moment.cutoff, moment.as_of)
+    brag = brag_params(moment.today, thresholds)
+    # One aggregate (at most statuses × colours × agencies groups) folded three ways here.
     by_status: dict[str, int] = {}
     by_brag: dict[str, int] = {}
     by_agency: dict[str, dict[str, int]] = {}
-    grouped = state_queries.state_counts(session, state, brag, "status", "brag", "agency")
-    for status, colour, agency, n in grouped:
+    for status, colour, agency, n in _STATE.counts(session, scope, brag):
         by_status[str(status)] = by_status.get(str(status), 0) + n
         by_brag[str(colour)] = by_brag.get(str(colour), 0) + n
         cell = by_agency.setdefault(agency or "No agency", {})
         cell[str(colour)] = cell.get(str(colour), 0) + n
-    is_open = state.c.status.in_([s.value for s in OPEN_STATUSES])
-    overdue, overdue_total = state_queries.state_rows(
+    due = _STATE.due(
         session,
-        state,
+        scope,
         brag,
-        is_open,
-        state.c.due_on < moment.today,
-        order=(state.c.due_on, state.c.review_id, state.c.number),
-        limit=listed,
-    )
-    due_soon, due_soon_total = state_queries.state_rows(
-        session,
-        state,
-        brag,
-        is_open,
-        state.c.due_on >= moment.today,
-        state.c.due_on <= moment.today + timedelta(days=DUE_SOON_DAYS),
-        order=(state.c.due_on, state.c.review_id, state.c.number),
-        limit=listed,
+        today=moment.today,
+        until=moment.today + timedelta(days=DUE_SOON_DAYS),
+        listed=listed,
     )
     since_meeting = since is None and board is not None and board.last_meeting_on is not None
     if since is None:
@@ -129,12 +135,16 @@ def board_summary(
         by_status=by_status,
         by_brag={b.value: by_brag.get(b.value, 0) for b in Brag},
         by_agency=dict(sorted(by_agency.items())),
-        overdue=overdue,
-        overdue_total=overdue_total,
-        due_soon=due_soon,
-        due_soon_total=due_soon_total,
+        overdue=due.overdue,
+        overdue_total=due.overdue_total,
+        due_soon=due.due_soon,
+        due_soon_total=due.due_soon_total,
         as_of=moment.as_of,
         since=since,
         since_meeting=since_meeting,
         changes=changes,
     )
+
+
+# The state's counts and lists with the BRAG rule as parameters: built once per scope shape.
+_STATE = state_queries.StateSummary(BRAG_BOUND)

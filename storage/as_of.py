@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, or_
+from sqlalchemy import Column, and_, bindparam, case, exists, false, func, or_, true
 from sqlalchemy import select as sa_select
-from sqlalchemy.sql import Subquery
+from sqlalchemy.sql import FromClause, Subquery
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, col, select
 
+from storage.built import Built
 from storage.models import (
+    OPEN_STATUSES,
     Agency,
     AuditLog,
     DueDateChange,
@@ -108,8 +111,9 @@ def _due_as_of(new_column: Any, old_column: Any, live: Any, cutoff: datetime) ->
     return case((any_before, last_before), (any_after, first_after), else_=live)
 
 
-def of_board(board_id: int) -> ColumnElement[bool]:
-    """Recommendations of one board's reviews: a chair's overview, not the whole country's."""
+def of_board(board_id: Any) -> ColumnElement[bool]:
+    """Recommendations of one board's reviews: a chair's overview, not the whole country's
+    (`board_id` a value or a bindparam)."""
     reviews = sa_select(col(Review.id)).where(col(Review.board_id) == board_id)
     return col(Recommendation.review_id).in_(reviews)
 
@@ -127,6 +131,12 @@ def recommendation_state(
     it, or accepted by the board on or before `day` (an imported plan keeps its acceptance
     date and its dated history, though it was typed in later).
     """
+    return _state_select(cutoff, day, review_id, board_id).subquery("rec_state")
+
+
+def _state_select(cutoff: Any, day: Any, review_id: Any, board_id: Any) -> Any:
+    """`recommendation_state`'s query; each argument None (not filtered), a value or a
+    bindparam (a statement built once, see `Scope`)."""
     r = Recommendation
     pu = ProgressUpdate
     if cutoff is None:
@@ -192,7 +202,7 @@ def recommendation_state(
         if day is not None:
             existed = or_(existed, and_(col(r.accepted_on).is_not(None), col(r.accepted_on) <= day))
         stmt = stmt.where(existed)
-    return stmt.subquery("rec_state")
+    return stmt
 
 
 @dataclass(frozen=True)
@@ -220,39 +230,48 @@ class StateRow:
     brag: str
 
 
-def _rows_stmt(state: Subquery, brag: ColumnElement[Any]) -> Any:
+def _rows_stmt(state: FromClause, brag: ColumnElement[Any], *, few: bool = False) -> Any:
+    """The state's rows with their agency's and lead officer's names: joined, or with `few`
+    (a page of rows) looked up by key for each row, which spares hashing every agency."""
     s = state.c
-    return (
-        sa_select(
-            s.id,
-            s.ref,
-            s.review_id,
-            s.number,
-            s.label,
-            s.text,
-            s.status,
-            s.at_risk,
-            s.due_on,
-            s.timescale,
-            s.original_due_on,
-            s.original_timescale,
-            s.last_update_at,
-            s.created_at,
-            s.due_moves,
-            col(Agency.name).label("agency"),
-            col(Person.name).label("lead_officer"),
-            s.lead_officer_id,
-            brag.label("brag"),
-        )
-        .select_from(state)
-        .outerjoin(Agency, col(Agency.id) == s.agency_id)
-        .outerjoin(Person, col(Person.id) == s.lead_officer_id)
+    if few:
+        agency: Any = sa_select(col(Agency.name)).where(col(Agency.id) == s.agency_id)
+        lead: Any = sa_select(col(Person.name)).where(col(Person.id) == s.lead_officer_id)
+        agency, lead = agency.scalar_subquery(), lead.scalar_subquery()
+    else:
+        agency, lead = col(Agency.name), col(Person.name)
+    stmt = sa_select(
+        s.id,
+        s.ref,
+        s.review_id,
+        s.number,
+        s.label,
+        s.text,
+        s.status,
+        s.at_risk,
+        s.due_on,
+        s.timescale,
+        s.original_due_on,
+        s.original_timescale,
+        s.last_update_at,
+        s.created_at,
+        s.due_moves,
+        agency.label("agency"),
+        lead.label("lead_officer"),
+        s.lead_officer_id,
+        brag.label("brag"),
+    ).select_from(state)
+    if few:
+        return stmt
+    return stmt.outerjoin(Agency, col(Agency.id) == s.agency_id).outerjoin(
+        Person, col(Person.id) == s.lead_officer_id
     )
 
 
 def _state_row(row: Any) -> StateRow:
     values = dict(row._mapping)
-    values.pop(_TOTAL, None)  # state_rows' window count
+    values.pop(_TOTAL, None)  # the window count of state_rows and StateSummary.due
+    values.pop(_OVERDUE, None)
     values["status"] = Status(values["status"])
     values["at_risk"] = bool(values["at_risk"])
     values["last_update_at"] = _utc(values["last_update_at"])
@@ -303,16 +322,165 @@ def state_rows(
 
 
 _TOTAL = "total_matching"
+_OVERDUE = "overdue"  # StateSummary.due: which of its two lists a row is in
 
 
-def state_counts(
-    session: Session, state: Subquery, brag: ColumnElement[Any], *keys: str
-) -> list[tuple[Any, ...]]:
-    """Counts of the state grouped by any of: status, brag, agency. One aggregate query."""
-    base = _rows_stmt(state, brag).subquery()
-    group = [base.c[k] for k in keys]
-    stmt = sa_select(*group, func.count()).group_by(*group)
-    return [tuple(row) for row in session.execute(stmt).all()]
+def over_state(expression: ColumnElement[Any], state: FromClause) -> ColumnElement[Any]:
+    """An expression over the recommendation table (the BRAG rule) pointed at the columns of
+    the same names in a state selectable instead."""
+    table: Any = Recommendation.__table__  # type: ignore[attr-defined]
+    columns: Any = state.c
+
+    def swap(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, Column) and element.table is table and element.name in columns:
+            return columns[element.name]
+        return None
+
+    swapped: ColumnElement[Any] = replacement_traverse(expression, {}, swap)
+    return swapped
+
+
+# --- statements built once per shape --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose recommendations and when: one review's, one board's or every review's; now, or
+    as they stood just before `cutoff` (`day` the day that ends there, see
+    `recommendation_state`). Its statements are built once per shape (which fields are set)
+    and run with its values as parameters: building the state query, and the BRAG CASE over
+    it, costs more in Python than the database takes to run them, on every summary."""
+
+    review_id: int | None = None
+    board_id: int | None = None
+    cutoff: datetime | None = None
+    day: date | None = None
+
+    @property
+    def shape(self) -> tuple[bool, bool, bool, bool]:
+        return (
+            self.review_id is not None,
+            self.board_id is not None,
+            self.cutoff is not None,
+            self.day is not None,
+        )
+
+    def params(self) -> dict[str, Any]:
+        values = {
+            "st_review": self.review_id,
+            "st_board": self.board_id,
+            "st_cutoff": self.cutoff,
+            "st_day": self.day,
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
+
+def _bound_state(shape: tuple[bool, bool, bool, bool]) -> Subquery:
+    review, board, past, day = shape
+    return _state_select(
+        bindparam("st_cutoff") if past else None,
+        bindparam("st_day") if day else None,
+        bindparam("st_review") if review else None,
+        bindparam("st_board") if board else None,
+    ).subquery("rec_state")
+
+
+@dataclass(frozen=True)
+class DueRows:
+    """Open recommendations overdue on a day and due soon after it: the first few of each,
+    in due order, and how many there are."""
+
+    overdue: list[StateRow]
+    overdue_total: int
+    due_soon: list[StateRow]
+    due_soon_total: int
+
+
+class StateSummary:
+    """The summary's reads of the state: counts by status, BRAG and agency, and the open
+    recommendations overdue and due soon. `brag` is an expression over the recommendation
+    table whose own parameters come with each call (bot.brag.BRAG_BOUND and brag_params);
+    it is pointed at the state once per shape."""
+
+    def __init__(self, brag: ColumnElement[Any]) -> None:
+        self._brag = brag
+        self._built = Built()
+
+    def counts(
+        self, session: Session, scope: Scope, params: dict[str, Any]
+    ) -> list[tuple[Any, Any, str | None, int]]:
+        """(status, BRAG, agency name, count): at most statuses × colours × agencies rows
+        (an agency's name may come twice, from two boards: add them up)."""
+        stmt = self._built.get(("counts", scope.shape), lambda: self._counts(scope.shape))
+        rows = session.execute(stmt, {**params, **scope.params()}).all()
+        return [(status, brag, agency, int(n)) for status, brag, agency, n in rows]
+
+    def due(
+        self,
+        session: Session,
+        scope: Scope,
+        params: dict[str, Any],
+        *,
+        today: date,
+        until: date,
+        listed: int,
+    ) -> DueRows:
+        """The first `listed` open recommendations due before `today`, and the first due from
+        `today` to `until`, each in due order, with the totals: one query."""
+        stmt = self._built.get(("due", scope.shape), lambda: self._due(scope.shape))
+        window = {"due_today": today, "due_until": until, "due_listed": listed}
+        rows = session.execute(stmt, {**params, **scope.params(), **window}).all()
+        overdue = [r for r in rows if r._mapping[_OVERDUE]]
+        soon = [r for r in rows if not r._mapping[_OVERDUE]]
+        return DueRows(
+            [_state_row(r) for r in overdue],
+            int(overdue[0]._mapping[_TOTAL]) if overdue else 0,
+            [_state_row(r) for r in soon],
+            int(soon[0]._mapping[_TOTAL]) if soon else 0,
+        )
+
+    def _counts(self, shape: tuple[bool, bool, bool, bool]) -> Any:
+        state = _bound_state(shape)
+        coloured = sa_select(
+            state.c.status, over_state(self._brag, state).label("brag"), state.c.agency_id
+        ).subquery()
+        group = (coloured.c.status, coloured.c.brag, coloured.c.agency_id)
+        groups = sa_select(*group, func.count().label("n")).group_by(*group).subquery()
+        # Named after grouping: an index lookup per group, not a join on every row (nor a
+        # hash of every agency in the country). Two agencies of one name come back as two
+        # rows; the caller adds them up.
+        name = sa_select(col(Agency.name)).where(col(Agency.id) == groups.c.agency_id)
+        return sa_select(
+            groups.c.status, groups.c.brag, name.scalar_subquery().label("agency"), groups.c.n
+        )
+
+    def _due(self, shape: tuple[bool, bool, bool, bool]) -> Any:
+        state = _bound_state(shape)
+        s = state.c
+        overdue = s.due_on < bindparam("due_today")
+        # Both lists from one pass: numbered and counted within each, the few kept named.
+        due = (
+            sa_select(
+                *s,
+                overdue.label(_OVERDUE),
+                func.count().over(partition_by=overdue).label(_TOTAL),
+                func.row_number()
+                .over(partition_by=overdue, order_by=(s.due_on, s.review_id, s.number))
+                .label("place"),
+            )
+            .where(
+                s.status.in_([status.value for status in OPEN_STATUSES]),
+                s.due_on <= bindparam("due_until"),
+            )
+            .subquery("due")
+        )
+        d = due.c
+        return (
+            _rows_stmt(due, over_state(self._brag, due), few=True)
+            .add_columns(d[_OVERDUE], d[_TOTAL])
+            .where(d.place <= bindparam("due_listed"))
+            .order_by(d.due_on, d.review_id, d.number)
+        )
 
 
 # --- the history itself, between two moments ----------------------------------------------
@@ -385,55 +553,79 @@ def changes_between(
     board_id: int | None = None,
 ) -> ChangeCounts:
     """What happened in a window: aggregates, plus the first refs whose status moved."""
+    shape = (review_id is not None, board_id is not None, end is not None)
+    stmt = _CHANGES.get(shape, lambda: _change_statement(*shape))
+    values = {**Scope(review_id, board_id).params(), "ch_start": start, "ch_refs": refs}
+    if end is not None:
+        values["ch_end"] = end
+    rows = session.execute(stmt, values).all()
+    counts = rows[0]._mapping  # one row at least: the counts, on each ref's row
+    return ChangeCounts(
+        status_changes={s.value: int(n) for s in Status if (n := counts[s.value])},
+        updates=int(counts["updates"]),
+        due_moves=int(counts["due_moves"]),
+        evidence_added=int(counts["evidence_added"]),
+        added=int(counts["added"]),
+        changed_refs=[row.ref for row in rows if row.ref is not None],
+    )
+
+
+_CHANGES = Built()
+
+
+def _change_statement(review: bool, board: bool, bounded: bool) -> Any:
+    """The window's counts (updates counted per status they set) joined to the first refs
+    whose status moved, in order: a row per ref, or one with no ref."""
     r, pu = Recommendation, ProgressUpdate
-    in_review: list[Any] = [col(r.review_id) == review_id] if review_id is not None else []
-    if board_id is not None:
-        in_review.append(of_board(board_id))
+    status_to = col(pu.status_to)
+    in_scope: list[Any] = [col(r.review_id) == bindparam("st_review")] if review else []
+    if board:
+        in_scope.append(of_board(bindparam("st_board")))
 
     def window(column: Any) -> list[Any]:
-        return [column >= start] + ([column < end] if end is not None else [])
+        return [column >= bindparam("ch_start")] + (
+            [column < bindparam("ch_end")] if bounded else []
+        )
 
-    def joined(column: Any, table: Any, rec_column: Any) -> Any:
-        return sa_select(column).select_from(table).join(r, col(r.id) == rec_column)
+    def counted(table: Any, at: Any, rec_column: Any | None = None) -> Any:
+        stmt = sa_select(func.count()).select_from(table)
+        if rec_column is not None:
+            stmt = stmt.join(r, col(r.id) == rec_column)
+        # correlate(None): the outer query reads the recommendation table too.
+        return stmt.where(*window(at), *in_scope).correlate(None).scalar_subquery()
 
-    status_rows = session.execute(
-        joined(col(pu.status_to), pu, col(pu.recommendation_id))
-        .add_columns(func.count())
-        .where(col(pu.status_to).is_not(None), *window(col(pu.created_at)), *in_review)
-        .group_by(col(pu.status_to))
-    ).all()
-    updates = session.execute(
-        joined(func.count(), pu, col(pu.recommendation_id)).where(
-            *window(col(pu.created_at)), *in_review
+    def of_updates(*columns: Any) -> Any:
+        return (
+            sa_select(*columns)
+            .select_from(pu)
+            .join(r, col(r.id) == col(pu.recommendation_id))
+            .where(*window(col(pu.created_at)), *in_scope)
         )
-    ).scalar_one()
-    moves = session.execute(
-        joined(func.count(), DueDateChange, col(DueDateChange.recommendation_id)).where(
-            *window(col(DueDateChange.changed_at)), *in_review
-        )
-    ).scalar_one()
-    evidence = session.execute(
-        joined(func.count(), Evidence, col(Evidence.recommendation_id)).where(
-            *window(col(Evidence.posted_at)), *in_review
-        )
-    ).scalar_one()
-    added = session.execute(
-        sa_select(func.count()).select_from(r).where(*window(col(r.created_at)), *in_review)
-    ).scalar_one()
-    changed = session.execute(
-        joined(col(r.ref), pu, col(pu.recommendation_id))
-        .where(col(pu.status_to).is_not(None), *window(col(pu.created_at)), *in_review)
+
+    counts = of_updates(
+        func.count().label("updates"),
+        *(func.count(case((status_to == s, 1))).label(s.value) for s in Status),
+        counted(
+            DueDateChange, col(DueDateChange.changed_at), col(DueDateChange.recommendation_id)
+        ).label("due_moves"),
+        counted(Evidence, col(Evidence.posted_at), col(Evidence.recommendation_id)).label(
+            "evidence_added"
+        ),
+        counted(r, col(r.created_at)).label("added"),
+    )
+    moved = (
+        of_updates(col(r.ref), col(r.review_id), col(r.number))
+        .where(status_to.is_not(None))
         .group_by(col(r.ref), col(r.review_id), col(r.number))
         .order_by(col(r.review_id), col(r.number))
-        .limit(refs)
-    ).all()
-    return ChangeCounts(
-        status_changes={str(s): int(n) for s, n in status_rows},
-        updates=int(updates),
-        due_moves=int(moves),
-        evidence_added=int(evidence),
-        added=int(added),
-        changed_refs=[row[0] for row in changed],
+        .limit(bindparam("ch_refs"))
+        .subquery("moved")
+    )
+    totals = counts.subquery("totals")
+    return (
+        sa_select(totals, moved.c.ref)
+        .select_from(totals.outerjoin(moved, true()))
+        .order_by(moved.c.review_id, moved.c.number)
     )
 
 

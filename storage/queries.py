@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from storage.built import Built
 from storage.models import (
     Agency,
     AgencyMember,
@@ -303,9 +303,7 @@ class RecommendationList:
     def __init__(self, brag: ColumnElement[Any], brag_rank: ColumnElement[Any]) -> None:
         self.brag = brag
         self.brag_rank = brag_rank
-        self._pages: dict[tuple[bool, ...], Any] = {}
-        self._counts: dict[tuple[bool, ...], Any] = {}
-        self._lock = threading.Lock()
+        self._built = Built()
 
     def page(
         self,
@@ -319,7 +317,7 @@ class RecommendationList:
         shape, values = _shape(flt)
         values = {**params, **values}
         rows = session.execute(
-            self._statement(shape, self._pages, self._page_statement),
+            self._built.get(("page", shape), lambda: self._page_statement(shape)),
             {**values, "page_limit": page_size, "page_offset": (page - 1) * page_size},
         ).all()
         if rows:
@@ -327,7 +325,8 @@ class RecommendationList:
         if page == 1:
             return [], 0
         # Past the last page: no row carries the total, so count on its own.
-        total = session.execute(self._statement(shape, self._counts, self._count), values)
+        count = self._built.get(("count", shape), lambda: self._count(shape))
+        total = session.execute(count, values)
         return [], int(total.scalar_one())
 
     def sample(
@@ -338,14 +337,6 @@ class RecommendationList:
         shape, values = _shape(flt)
         stmt = self._rows(shape).order_by(func.random()).limit(max(0, n))
         return [RecommendationRow(*row) for row in session.execute(stmt, {**params, **values})]
-
-    def _statement(
-        self, shape: tuple[bool, ...], cache: dict[tuple[bool, ...], Any], build: Any
-    ) -> Any:
-        with self._lock:
-            if shape not in cache:
-                cache[shape] = build(shape)
-            return cache[shape]
 
     def _count(self, shape: tuple[bool, ...]) -> Any:
         matching = sa_select(col(Recommendation.id)).where(*_conditions(shape, self.brag))

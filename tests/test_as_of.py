@@ -158,3 +158,21 @@ def test_summary_of_1000_summarises_and_points_to_the_paper(demo_db: Database) -
     assert len(blocks) <= 50
     assert message_violations({"blocks": blocks}) == []
     assert "/recs report H xlsx" in str(blocks)
+
+
+def test_changes_over_a_quiet_window_are_all_zero(demo_db: Database) -> None:
+    """One statement answers the window's counts; with nothing in it, every count is zero
+    and no ref is listed (not a missing row)."""
+    with demo_db.unit_of_work(write=False) as uow:
+        quiet = state_queries.changes_between(
+            uow.session,
+            None,
+            datetime(2030, 1, 1, tzinfo=UTC),
+            datetime(2030, 2, 1, tzinfo=UTC),
+            refs=10,
+        )
+        busy = state_queries.changes_between(
+            uow.session, None, datetime(2014, 1, 1, tzinfo=UTC), None, refs=3
+        )
+    assert quiet == state_queries.ChangeCounts({}, 0, 0, 0, 0, [])
+    assert busy.updates > 0 and busy.added == 36 and len(busy.changed_refs) == 3

@@ -23,7 +23,7 @@ COMMANDS = [
     (CHAIR, "list H overdue"),
     (CSC_LEAD, "show H-27"),
     (CHAIR, "summary H"),
-    (CHAIR, "summary H as of 31/10/2014"),
+    (CHAIR, "summary H as-of 31/10/2014"),
     (CSC_LEAD, "theme Communication"),
     (ADMIN, "sample 3"),
     (CSC_LEAD, "show H-999"),
