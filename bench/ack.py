@@ -7,7 +7,9 @@ Both servers run as separate processes (waitress, 8 threads), with the loopback 
 requests as Slack does (tests/slack/driver.py) and sends them one after another, timing
 each from send to response: `/recs`, `/recs list H mine`, `/recs show`, `/recs summary`,
 a pagination click, a Show click and an evidence message. The bare app (bench/bare_app.py)
-only acks, served the same way: its p99 on a slash command is the floor.
+only acks, served the same way: its p99 on a slash command is the floor. A second bare app
+answers when its listener returns, as recs does for commands and events (bolt's default polls
+for the ack every 10 ms): its p99 is the "direct floor", shown beside the floor.
 """
 
 from __future__ import annotations
@@ -182,17 +184,20 @@ def run_one(kind: str, n: int, count: int, api_url: str) -> dict[str, Any]:
         "RECS_CLOCK": common.NOW.isoformat(),
         "RECS_LOG_LEVEL": "WARNING",
     }
-    figures: dict[str, Any] = {"recs": {}, "bare": {}}
+    figures: dict[str, Any] = {"recs": {}, "bare": {}, "bare_direct": {}}
     logs = common.workdir()
-    recs_port, bare_port = free_port(), free_port()
+    recs_port, bare_port, direct_port = free_port(), free_port(), free_port()
     recs_cmd = [PYTHON, "app.py", "serve", "--host", "127.0.0.1", "--threads", "8"]
     bare_cmd = [PYTHON, "-m", "bench.bare_app"]
+    direct_env = {**env, "PORT": str(direct_port), "BARE_ANSWER_ON_RETURN": "1"}
     with (
         server(recs_cmd, {**env, "PORT": str(recs_port)}, recs_port, logs / "serve.log") as recs,
         server(bare_cmd, {**env, "PORT": str(bare_port)}, bare_port, logs / "bare.log") as bare,
+        server(bare_cmd, direct_env, direct_port, logs / "bare-direct.log") as direct,
     ):
         drivers: dict[str, SlackDriver] = {
             "bare": BenchDriver(bare, fake_root, seed.channel),
+            "bare_direct": BenchDriver(direct, fake_root, seed.channel),
             "recs": BenchDriver(recs, fake_root, seed.channel),
         }
         for label, send in requests_for(seed):
@@ -201,9 +206,12 @@ def run_one(kind: str, n: int, count: int, api_url: str) -> dict[str, Any]:
         for driver in drivers.values():
             driver.close()
     floor = figures["bare"][FLOOR]["p99"]
+    direct = figures["bare_direct"][FLOOR]["p99"]
     for row in figures["recs"].values():
         row["ratio_to_floor_p99"] = row["p99"] / floor if floor else float("nan")
+        row["ratio_to_direct_floor_p99"] = row["p99"] / direct if direct else float("nan")
     figures["floor_p99"] = floor
+    figures["direct_floor_p99"] = direct
     return figures
 
 
@@ -232,15 +240,18 @@ def print_table(kind: str, n: int, figures: dict[str, Any]) -> None:
                 row["p95"],
                 row["p99"],
                 row["ratio_to_floor_p99"],
+                row["ratio_to_direct_floor_p99"],
                 bare["p99"],
                 row["errors"],
             ]
         )
     print(
         f"\nAck latency (ms), {kind}, N={n:,}; floor (bare bolt p99 on /recs) "
-        f"{figures['floor_p99']:.1f} ms"
+        f"{figures['floor_p99']:.1f} ms; direct floor (answering on return) "
+        f"{figures['direct_floor_p99']:.1f} ms"
     )
-    print(common.table(["request", "p50", "p95", "p99", "p99/floor", "bare p99", "errors"], rows))
+    headers = ["request", "p50", "p95", "p99", "p99/floor", "p99/direct", "bare p99", "errors"]
+    print(common.table(headers, rows))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

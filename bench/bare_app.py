@@ -3,6 +3,10 @@ recs (bolt's WSGI adapter under waitress, the same threads). What bolt, waitress
 cost by themselves; bench/ack.py compares recs with it.
 
     SLACK_SIGNING_SECRET=... SLACK_API_URL=... PORT=3001 python -m bench.bare_app
+
+With BARE_ANSWER_ON_RETURN=1 the app answers when its listener returns
+(`process_before_response`), as recs's `serve` does for commands and events; by default it is
+bolt's default app, which polls for the ack every 10 ms (the floor the issue names).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ def build_app() -> App:
         client=client,
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         token_verification_enabled=False,
+        process_before_response=bool(os.environ.get("BARE_ANSWER_ON_RETURN")),
     )
 
     def only_ack(ack: Ack) -> None:
