@@ -8,6 +8,7 @@ With no mode: Socket Mode when SLACK_APP_TOKEN is set, otherwise the console.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -164,8 +165,14 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.with_scheduler:
         start_scheduler(settings, deps.db)  # type: ignore[attr-defined]
     log.info("serving POST /slack/events and GET /healthz on %s:%s", args.host, settings.port)
+    wsgi = serve_app(deps, app)
+    # Everything built so far (modules, mappers, bolt, the listeners) lives as long as the
+    # process: out of the collector's sight, a full collection scans only what requests
+    # make, instead of pausing a request for tens of milliseconds.
+    gc.collect()
+    gc.freeze()
     waitress.serve(
-        serve_app(deps, app),
+        wsgi,
         host=args.host,
         port=settings.port,
         threads=args.threads,

@@ -56,14 +56,19 @@ def build_deps(settings: Settings, db: Database) -> Deps:
 def build_app(deps: Deps) -> App:
     """The bolt App with every listener. No auth.test at start-up: the first request makes
     it, against SLACK_API_URL like every other call."""
-    app = App(
+    app = _bolt_app(deps)
+    handlers.register(app, deps)
+    return app
+
+
+def _bolt_app(deps: Deps, *, answer_on_return: bool = False) -> App:
+    return App(
         client=deps.client,
         signing_secret=deps.settings.slack_signing_secret or "",
         token_verification_enabled=False,
         logger=log,
+        process_before_response=answer_on_return,
     )
-    handlers.register(app, deps)
-    return app
 
 
 def healthy(db: Database) -> bool:
@@ -84,13 +89,7 @@ def build_event_app(deps: Deps) -> App:
     Here a failure answers 5xx, Slack redelivers, and the listeners' event keys
     (processed_event) make the redelivery record once.
     """
-    app = App(
-        client=deps.client,
-        signing_secret=deps.settings.slack_signing_secret or "",
-        token_verification_enabled=False,
-        logger=log,
-        process_before_response=True,
-    )
+    app = _bolt_app(deps, answer_on_return=True)
     for kind in (events, home):
         kind.register(app, deps)
 
@@ -115,13 +114,7 @@ def build_command_app(deps: Deps) -> App:
     answer waits for the next poll. `/recs` answers in its ack and hands whatever follows
     to `Deps.after_response`, so here its answer goes out the moment the listener is done.
     """
-    app = App(
-        client=deps.client,
-        signing_secret=deps.settings.slack_signing_secret or "",
-        token_verification_enabled=False,
-        logger=log,
-        process_before_response=True,
-    )
+    app = _bolt_app(deps, answer_on_return=True)
     commands.register(app, deps)
     return app
 
