@@ -873,7 +873,9 @@ def _load_postgres(db: Database, tables: dict[str, list[dict[str, Any]]]) -> Non
                 _insert_copy(conn, _table(model), rows)
         _reset_sequences(conn, (_table(m) for m in TABLES))
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE"))
+        # VACUUM too: COPY-loaded tables otherwise draw autovacuum (insert-triggered) into
+        # the middle of the measurements that follow.
+        conn.execute(text("VACUUM ANALYZE"))
 
 
 def _reset_sequences(conn: Connection, tables: Iterable[Table]) -> None:
