@@ -19,7 +19,7 @@ from bot.errors import UserError
 from tests.e2e.server import SIGNING_SECRET, ServeProcess
 from tests.reliability.live import Fingerprint, Tally, record, scaled
 from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import RESPONSE_URL, FakeSlack
 
 PEOPLE = ["U0SAMPATEL", "U0RUTHOKAF", "U0DEVSHARM", "U0JOTURNER", "U0MOAHMED0"]
 
@@ -132,6 +132,10 @@ def refusal_of(body: dict[str, Any]) -> str | None:
     return first if first.startswith(":warning:") else None
 
 
+# Answers whose work follows them (bot/runner.py: a paper, a reminder sent now).
+FOLLOWED_BY_WORK = ("Preparing the ", "Sending the reminder")
+
+
 def test_hundreds_of_fuzzed_commands_over_http_never_hurt(
     server: ServeProcess, fake: FakeSlack, prints: Fingerprint
 ) -> None:
@@ -150,6 +154,13 @@ def test_hundreds_of_fuzzed_commands_over_http_never_hurt(
             tally.tried += 1
             check_reply(response, text)
             body = response.json() if response.content else {}
+            if str(body.get("text", "")).startswith(FOLLOWED_BY_WORK):
+                # A paper or a reminder is made after the answer and reported to the
+                # response_url: wait for it, or its writes land in the next command's window.
+                name = str(slack.last_response_url).rsplit("/", 1)[-1]
+                fake.wait_for(
+                    lambda c: c.method == RESPONSE_URL and c.params.get("name") == name, 60
+                )
             after = prints.take()
             if refusal_of(body) is not None:
                 tally.rejected += 1
