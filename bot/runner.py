@@ -191,7 +191,8 @@ class CommandRunner:
                 agency_ids = tuple(a.id for a in matches if a.id is not None)
             owner = None
             if cmd.owner:
-                owner = self.resolve(uow, cmd.owner).id
+                # The id alone: a list reads, and must not store the mention's name.
+                owner = cmd.owner.slack_id or self.resolve(uow, cmd.owner).id
             elif cmd.mine:
                 owner = actor.user_id
             flt = RecommendationFilter(

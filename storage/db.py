@@ -155,14 +155,16 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc_type is None and not self._write:
-            try:
-                self.session.commit()
-            except SQLAlchemyError:
-                log.debug("ending a read failed; the read itself had finished", exc_info=True)
-        # close() rolls back what was not committed and detaches the objects with their
-        # loaded values, so a view can still read them after the transaction.
-        self.session.close()
+        try:
+            if exc_type is None and not self._write:
+                try:
+                    self.session.commit()
+                except SQLAlchemyError:
+                    log.debug("ending a read failed; the read had finished", exc_info=True)
+        finally:
+            # close() rolls back what was not committed and detaches the objects with their
+            # loaded values, so a view can still read them after the transaction.
+            self.session.close()
 
     def commit(self) -> None:
         self.session.commit()

@@ -54,3 +54,14 @@ def test_a_block_slack_would_refuse_is_refused_here_too() -> None:
         too_long.to_dict()
     with pytest.raises(SlackObjectFormationError):
         as_dicts([too_long])
+
+
+def test_listing_by_a_mentioned_owner_only_reads(demo_db: Database) -> None:
+    """Slack writes mentions as <@U…|name>: a list by owner must not try to store that name
+    (a read refuses writes), nor anyone it has not met."""
+    runner = CommandRunner(demo_db)
+    for owner in ("<@U0JOTURNER|jo>", "<@U0NEWPERSON|newbie>", "<@U0JOTURNER>"):
+        reply = runner.run(CHAIR, f"list H owner:{owner}")
+        assert reply.ok, (owner, reply.text)
+    jo = runner.run(CHAIR, "list H owner:<@U0JOTURNER|jo>")
+    assert "H-27" in str(as_dicts(jo.blocks))
