@@ -17,7 +17,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-AFTER_WORKERS = 4
+AFTER_WORKERS = 4  # quick Slack calls: a modal to open (its trigger dies in 3 s), a reply
+SLOW_WORKERS = 2  # papers and reminders built after the answer: never in the modals' way
 
 
 @dataclass
@@ -28,16 +29,21 @@ class Deps:
     client: WebClient  # the bot's own client (SLACK_API_URL, retry handlers)
     actors: SlackActors = field(init=False)  # Slack user -> Actor, users.info cached
     _after: ThreadPoolExecutor = field(init=False, repr=False)
+    _slow: ThreadPoolExecutor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.actors = SlackActors(self.client)
         self._after = ThreadPoolExecutor(AFTER_WORKERS, thread_name_prefix="recs-after")
+        self._slow = ThreadPoolExecutor(SLOW_WORKERS, thread_name_prefix="recs-slow")
 
-    def after_response(self, work: Callable[..., Any], *args: Any) -> Future[Any]:
-        """Runs `work` on another thread, so Slack's answer need not wait for it: the
-        messages that follow an event's write (the write itself comes first, so a failure
-        is redelivered). A failure is logged, never raised."""
-        return self._after.submit(_logged, work, *args)
+    def after_response(
+        self, work: Callable[..., Any], *args: Any, slow: bool = False
+    ) -> Future[Any]:
+        """Runs `work` on another thread, so Slack's answer need not wait for it: what
+        follows a command's answer, or the messages that follow an event's write (the write
+        itself comes first, so a failure is redelivered). `slow` work (a paper to build)
+        has its own threads. A failure is logged, never raised."""
+        return (self._slow if slow else self._after).submit(_logged, work, *args)
 
 
 def _logged(work: Callable[..., Any], *args: Any) -> Any:

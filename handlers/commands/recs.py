@@ -70,5 +70,6 @@ def register(app: App, deps: Deps) -> None:
                     channel_id=channel_id,
                     user_id=user_id,
                     logger=logger,
-                )
+                ),
+                slow=reply.later is not None or reply.upload is not None,
             )

@@ -105,6 +105,11 @@ def register(app: App, deps: Deps) -> None:
         message = message_from(event)
         if not wants_recording(message):
             return
+        with deps.db.unit_of_work(write=False) as uow:
+            # First, and only a read: links posted in other channels cost no Slack call and
+            # take no write lock.
+            if not is_board_channel(uow, message.channel_id):
+                return
         team_id = event.get("team") or body.get("team_id")
         if deps.actors.is_foreign(team_id):
             return
@@ -112,8 +117,6 @@ def register(app: App, deps: Deps) -> None:
         permalink = permalink_of(deps, client, message, logger)
         try:
             with deps.db.unit_of_work() as uow:
-                if not is_board_channel(uow, message.channel_id):
-                    return
                 services.ensure_person(uow.session, actor.user_id, actor.name or None)
                 outcome = record_message_evidence(uow, actor, message, permalink=permalink)
                 uow.commit()
