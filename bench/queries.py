@@ -53,6 +53,7 @@ def steps(seed: SeedResult) -> list[Step]:
         Step("show", "owner", f"show {seed.open_ref}"),
         Step("summary H", "owner", f"summary {seed.review}"),
         Step("theme", "owner", 'theme "neglect"'),
+        Step("list (all reviews)", "owner", "list"),
         Step("sample 3", "chair", "sample 3"),
         Step("App Home (owner)", "owner", "@home"),
         Step("App Home (chair)", "chair", "@home"),

@@ -7,6 +7,7 @@ The two forms are tested against each other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -112,23 +113,27 @@ def brag_params(today: date, thresholds: Thresholds = Thresholds()) -> dict[str,
     }
 
 
-def _brag_case(today: Any, soon: Any, stale_before: Any) -> ColumnElement[Any]:
+def _brag_case(
+    today: Any, soon: Any, stale_before: Any, value: Callable[[Brag], Any] = lambda b: b.value
+) -> ColumnElement[Any]:
+    """The rule as a CASE over the recommendation table, each colour's result `value(colour)`:
+    its name for the BRAG itself, its place in BRAG_ORDER for sorting."""
     r = Recommendation
     status, due_on = col(r.status), col(r.due_on)
     last_touch = case(
         (col(r.last_update_at).is_(None), col(r.created_at)), else_=col(r.last_update_at)
     )
     return case(
-        (status.in_(DONE_STATUSES), Brag.blue.value),
-        (status.in_(CLOSED_STATUSES), Brag.grey.value),
-        (and_(due_on.is_not(None), due_on < today), Brag.red.value),
-        (col(r.at_risk).is_(True), Brag.amber.value),
+        (status.in_(DONE_STATUSES), value(Brag.blue)),
+        (status.in_(CLOSED_STATUSES), value(Brag.grey)),
+        (and_(due_on.is_not(None), due_on < today), value(Brag.red)),
+        (col(r.at_risk).is_(True), value(Brag.amber)),
         (
             and_(status == Status.not_started, due_on.is_not(None), due_on <= soon),
-            Brag.amber.value,
+            value(Brag.amber),
         ),
-        (last_touch < stale_before, Brag.amber.value),
-        else_=Brag.green.value,
+        (last_touch < stale_before, value(Brag.amber)),
+        else_=value(Brag.green),
     )
 
 
@@ -138,5 +143,10 @@ def brag_rank_sql(brag: ColumnElement[Any]) -> ColumnElement[Any]:
     return case({b.value: rank for b, rank in BRAG_ORDER.items()}, value=brag, else_=9)
 
 
-BRAG_BOUND = _brag_case(bindparam(TODAY), bindparam(DUE_SOON), bindparam(STALE_BEFORE))
-BRAG_BOUND_RANK = brag_rank_sql(BRAG_BOUND)
+_TODAY: Any = bindparam(TODAY)
+_SOON: Any = bindparam(DUE_SOON)
+_STALE: Any = bindparam(STALE_BEFORE)
+BRAG_BOUND = _brag_case(_TODAY, _SOON, _STALE)
+# The rank straight from the rule (one CASE a row, not the BRAG's CASE inside a second one):
+# a list across every review evaluates it for each recommendation it sorts.
+BRAG_BOUND_RANK = _brag_case(_TODAY, _SOON, _STALE, value=BRAG_ORDER.__getitem__)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot import services
-from bot.brag import Brag, brag_of, brag_sql
+from bot.brag import BRAG_BOUND_RANK, BRAG_ORDER, Brag, brag_of, brag_params, brag_sql
 from storage.db import Database
 from storage.models import Recommendation, Status
 
@@ -84,6 +84,10 @@ def test_sql_and_python_agree(
         from_sql = uow.session.exec(
             select(brag_sql(TODAY)).where(Recommendation.id == rec.id)  # type: ignore[call-overload]
         ).one()
+        rank_sql = uow.session.execute(
+            select(BRAG_BOUND_RANK).where(Recommendation.id == rec.id),  # type: ignore[call-overload]
+            brag_params(TODAY),
+        ).scalar_one()
         expected = brag_of(
             status=status,
             at_risk=at_risk,
@@ -93,6 +97,7 @@ def test_sql_and_python_agree(
             today=TODAY,
         )
     assert from_sql == expected.value
+    assert rank_sql == BRAG_ORDER[expected]  # the lists' sort key, from the same rule
 
 
 @pytest.fixture(scope="module")
