@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import evidence as capture
 from bot import services
+from bot.actors import Actor
 from bot.errors import UserError
 from bot.runner import Reply
 from bot.views import evidence as views
@@ -20,7 +21,7 @@ from bot.views.recommendations import confirmation_blocks
 from handlers.deps import Deps
 from handlers.events.evidence_capture import REACTION
 from handlers.modals import open_view
-from handlers.replies import answer, post_safely
+from handlers.replies import answer, post_safely, refusal, run_action
 from handlers.slack_actor import team_of
 
 
@@ -29,9 +30,6 @@ def _ids(value: str) -> list[int]:
 
 
 def register(app: App, deps: Deps) -> None:
-    def actor_of(body: dict[str, Any]) -> Any:
-        return deps.actors.actor(body["user"]["id"], team_of(body))
-
     @app.action(ids.EVIDENCE_UNDO)
     def on_evidence_undo(
         ack: Ack,
@@ -42,18 +40,18 @@ def register(app: App, deps: Deps) -> None:
         logger: logging.Logger,
     ) -> None:
         ack()
-        user_id = body["user"]["id"]
-        try:
+
+        def undo(actor: Actor) -> list[str]:
             with deps.db.unit_of_work() as uow:
                 refs = [
-                    capture.reviewed(
-                        uow, services.undo_evidence(uow, actor_of(body), i).id or 0
-                    ).ref
+                    capture.reviewed(uow, services.undo_evidence(uow, actor, i).id or 0).ref
                     for i in _ids(action.get("value") or "")
                 ]
                 uow.commit()
-        except UserError as exc:
-            answer(Reply.error(exc), client=client, respond=respond, user_id=user_id)
+            return refs
+
+        refs = run_action(deps, body, undo, client=client, respond=respond, logger=logger)
+        if refs is None:
             return
         text = views.undone_text(list(dict.fromkeys(refs)))
         respond(
@@ -82,15 +80,18 @@ def register(app: App, deps: Deps) -> None:
         logger: logging.Logger,
     ) -> None:
         ack()
-        user_id = body["user"]["id"]
-        try:
+
+        def accept(actor: Actor) -> capture.ReviewedEvidence:
             with deps.db.unit_of_work() as uow:
-                accepted = services.accept_evidence(uow, actor_of(body), action.get("value") or "")
+                accepted = services.accept_evidence(uow, actor, action.get("value") or "")
                 decided = capture.reviewed(uow, accepted.id or 0)
                 uow.commit()
-        except UserError as exc:
-            answer(Reply.error(exc), client=client, respond=respond, user_id=user_id)
+            return decided
+
+        decided = run_action(deps, body, accept, client=client, respond=respond, logger=logger)
+        if decided is None:
             return
+        user_id = body["user"]["id"]
         text = views.reviewed_text(decided.ref, decided.state, None)
         answer(Reply.done(text, decided.ref), client=client, respond=respond, user_id=user_id)
         for other in decided.tell:
@@ -107,6 +108,9 @@ def register(app: App, deps: Deps) -> None:
         logger: logging.Logger,
     ) -> None:
         ack()
+        if deps.actors.is_foreign(team_of(body)):
+            answer(refusal(), client=client, respond=respond, user_id=body["user"]["id"])
+            return
         try:
             with deps.db.unit_of_work(write=False) as uow:
                 decided = capture.reviewed(uow, int(action.get("value") or 0))

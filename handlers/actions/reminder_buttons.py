@@ -13,7 +13,6 @@ from slack_sdk import WebClient
 
 from bot import reminder_replies
 from bot.actors import Actor
-from bot.errors import UserError
 from bot.runner import Reply
 from bot.views import ids
 from bot.views import reminders as views
@@ -22,8 +21,7 @@ from bot.views.modals import impact_modal
 from handlers.deps import Deps
 from handlers.modals import open_view
 from handlers.notifier import SlackNotifier
-from handlers.replies import answer, refusal
-from handlers.slack_actor import team_of
+from handlers.replies import answer, run_action
 
 
 def register(app: App, deps: Deps) -> None:
@@ -40,26 +38,16 @@ def register(app: App, deps: Deps) -> None:
         *,
         replace: bool = False,
     ) -> None:
-        user_id = body["user"]["id"]
-        team_id = team_of(body)
-        if deps.actors.is_foreign(team_id):
-            answer(refusal(), client=client, respond=respond, user_id=user_id, logger=logger)
-            return
-        try:
-            text = use_case(deps.actors.actor(user_id, team_id))
-        except UserError as exc:
-            answer(Reply.error(exc), client=client, respond=respond, user_id=user_id, logger=logger)
-            return
-        except Exception as exc:
-            answer(deps.runner.failure(exc), client=client, respond=respond, user_id=user_id,
-                   logger=logger)
+        text = run_action(deps, body, use_case, client=client, respond=respond, logger=logger)
+        if text is None:
             return
         if replace and respond is not None:
             # The proposal's buttons give way to the outcome, so it can't be confirmed twice.
             respond(text=text, blocks=as_dicts(views.recorded_blocks(text)),
                     replace_original=True)
             return
-        answer(Reply.done(text), client=client, respond=respond, user_id=user_id, logger=logger)
+        answer(Reply.done(text), client=client, respond=respond, user_id=body["user"]["id"],
+               logger=logger)
 
     @app.action(ids.SNOOZE)
     def on_snooze_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],

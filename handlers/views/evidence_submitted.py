@@ -16,7 +16,7 @@ from bot.views import evidence as views
 from bot.views import ids
 from handlers.deps import Deps
 from handlers.events.evidence_capture import tell_in_thread
-from handlers.replies import post_safely
+from handlers.replies import FOREIGN_TEAM, post_safely
 from handlers.slack_actor import team_of
 from handlers.views.form_values import Form, refuse
 
@@ -48,7 +48,11 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         form = Form(view)
         user_id = body["user"]["id"]
-        actor = deps.actors.actor(user_id, team_of(body))
+        team_id = team_of(body)
+        if deps.actors.is_foreign(team_id):
+            refuse(ack, views.REF_FIELD, UserError(FOREIGN_TEAM))
+            return
+        actor = deps.actors.actor(user_id, team_id)
         message = _message(form, user_id)
         try:
             with deps.db.unit_of_work() as uow:
@@ -79,7 +83,11 @@ def register(app: App, deps: Deps) -> None:
         logger: logging.Logger,
     ) -> None:
         form = Form(view)
-        actor = deps.actors.actor(body["user"]["id"], team_of(body))
+        team_id = team_of(body)
+        if deps.actors.is_foreign(team_id):
+            refuse(ack, views.REASON_FIELD, UserError(FOREIGN_TEAM))
+            return
+        actor = deps.actors.actor(body["user"]["id"], team_id)
         evidence_id = int(form.metadata.get("evidence") or 0)
         try:
             with deps.db.unit_of_work() as uow:

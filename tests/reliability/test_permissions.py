@@ -173,3 +173,66 @@ def test_the_matrix_is_product_mds_table(app_db: Database) -> None:
         assert ADMIN in row.allowed
         if CHAIR in row.allowed:
             assert row.command.split()[0] in {"signoff", "reject", "remind"}
+
+
+def test_evidence_buttons_refuse_another_workspace(
+    drivers: dict[str, SlackDriver], prints: Fingerprint, fake: FakeSlack, app_db: Database
+) -> None:
+    """Undo, Accept and Reject… on an evidence thread reply: the poster, the owner or a chair
+    clicking from another workspace may read, not change: refused, nothing written."""
+    from sqlmodel import col, select
+
+    from storage.models import Evidence
+
+    link = "https://example.org/foreign-workspace-check.pdf"
+    acked(drivers["home"].command(OWNER, f"evidence H-29 {link} Audit"))
+    with app_db.unit_of_work(write=False) as uow:
+        evidence = uow.session.exec(select(Evidence).where(col(Evidence.url) == link)).one()
+    for action_id in (ids.EVIDENCE_UNDO, ids.EVIDENCE_ACCEPT, ids.EVIDENCE_REJECT):
+        before = prints.take()
+        fake.clear()
+        drivers["away"].click(OWNER, action_id, str(evidence.id))
+        answer = shown(
+            fake.wait_for(lambda c: c.method in {"response_url", "chat.postMessage"}).params
+        )
+        assert "another workspace" in answer, f"{action_id} from another workspace: {answer}"
+        assert prints.take() == before, f"{action_id} from another workspace wrote something"
+
+
+def test_evidence_modals_refuse_another_workspace(
+    drivers: dict[str, SlackDriver], prints: Fingerprint, app_db: Database
+) -> None:
+    """The chair's *Reject evidence* reason and *Add as evidence*, submitted from another
+    workspace: the modal shows the refusal on its field, and nothing is written."""
+    import json
+
+    from sqlmodel import col, select
+
+    from bot.views import evidence as views
+    from bot.views.modals import VALUE, metadata
+    from storage.models import Evidence
+
+    link = "https://example.org/foreign-modal-check.pdf"
+    acked(drivers["home"].command(OWNER, f"evidence H-29 {link} Audit"))
+    with app_db.unit_of_work(write=False) as uow:
+        evidence = uow.session.exec(select(Evidence).where(col(Evidence.url) == link)).one()
+    submissions = [
+        (
+            ids.REJECT_EVIDENCE_MODAL,
+            CHAIR,
+            {views.REASON_FIELD: {VALUE: "Not from this board"}},
+            metadata(evidence=evidence.id),
+        ),
+        (
+            ids.EVIDENCE_MODAL,
+            OWNER,
+            {views.REF_FIELD: {VALUE: "H-29"}, views.DESCRIPTION_FIELD: {VALUE: "Minutes"}},
+            metadata(channel="C0BOARD", ts="1425286800.000900", links=[link + "?again"]),
+        ),
+    ]
+    for callback_id, user, values, private in submissions:
+        before = prints.take()
+        response = drivers["away"].submit_view(user, callback_id, values, private_metadata=private)
+        errors = json.dumps(response.json().get("errors")) if response.content else ""
+        assert "another workspace" in errors, f"{callback_id} from another workspace: {errors}"
+        assert prints.take() == before, f"{callback_id} from another workspace wrote something"
