@@ -37,9 +37,17 @@ class ReplyOutcome:
     due: str = ""  # the proposed due date, ISO
 
 
-def reminder_for(db: Database, channel_id: str, thread_ts: str) -> Recommendation | None:
+def reminder_for(
+    db: Database, channel_id: str, thread_ts: str, reminder_key: str | None = None
+) -> Recommendation | None:
+    """The recommendation a reminder's thread is about: the ledger row that recorded the
+    message, or else the row the message's own metadata names (`reminder_key`). Slack has a
+    DM a moment before the ledger records its ts, and for good if recording it failed after
+    Slack took the message: a reply in that thread is still the owner's progress."""
     with db.unit_of_work(write=False) as uow:
         row = ledger.by_message(uow.session, channel_id, thread_ts)
+        if row is None and reminder_key:
+            row = ledger.entry(uow.session, reminder_key)
         if row is None or row.recommendation_id is None:
             return None
         return uow.session.get(Recommendation, row.recommendation_id)
@@ -69,9 +77,18 @@ def _leading_date(text: str, accepted_on: object) -> str:
 
 
 def record_reply(
-    db: Database, actor: Actor, channel_id: str, thread_ts: str, text: str, event_keys: list[str]
+    db: Database,
+    actor: Actor,
+    channel_id: str,
+    thread_ts: str,
+    text: str,
+    event_keys: list[str],
+    *,
+    reminder_key: str | None = None,
 ) -> ReplyOutcome:
-    rec = reminder_for(db, channel_id, thread_ts)
+    """A reply in a reminder's thread: recorded once, proposed, or refused with a reason;
+    "not_a_reminder" when neither the ledger nor `reminder_key` places the thread."""
+    rec = reminder_for(db, channel_id, thread_ts, reminder_key)
     if rec is None:
         return ReplyOutcome("not_a_reminder")
     try:

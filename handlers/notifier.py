@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.reminders import status_says_away
-from bot.sweep import Delivery, DeliveryFailed, Outgoing
+from bot.sweep import METADATA_EVENT, Delivery, DeliveryFailed, Outgoing
 from bot.views.blocks import as_dicts
 from handlers.slack_actor import SlackActors
 
@@ -113,6 +113,25 @@ class SlackNotifier:
         except SLACK_ERRORS as exc:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
         return Delivery(str(answer["channel"]), str(answer["ts"]))
+
+    def reminder_key_of(self, channel: str, ts: str) -> str | None:
+        """The ledger key a reminder message carries in its metadata (sweep.metadata), read
+        back from Slack: for a reply whose thread the ledger has not recorded. None for any
+        other message, or when Slack can't say."""
+        try:
+            answer = self.client.conversations_replies(
+                channel=channel, ts=ts, limit=1, include_all_metadata=True
+            )
+        except SLACK_ERRORS as exc:
+            log.warning("conversations.replies failed: %s", type(exc).__name__)
+            return None
+        messages = answer.get("messages") or []
+        parent = messages[0] if messages and messages[0].get("ts") == ts else {}
+        metadata = parent.get("metadata") or {}
+        if not parent.get("bot_id") or metadata.get("event_type") != METADATA_EVENT:
+            return None
+        key = (metadata.get("event_payload") or {}).get("key")
+        return key if isinstance(key, str) and key else None
 
     def post_in_thread(self, channel: str, thread_ts: str, text: str, blocks: list) -> None:
         """Confirms in a reminder's thread; a failure is logged, the update is already saved."""

@@ -16,7 +16,13 @@ from bot.config import Settings
 from bot.views import ids
 from handlers.app_factory import build_app, build_deps, wsgi_app
 from storage.db import Database
-from storage.models import ProgressUpdate, Recommendation, ReminderLedger, UpdateSource
+from storage.models import (
+    LedgerState,
+    ProgressUpdate,
+    Recommendation,
+    ReminderLedger,
+    UpdateSource,
+)
 from tests.slack.app_server import serving
 from tests.slack.driver import SlackDriver
 from tests.slack.fake_slack import FakeSlack
@@ -246,6 +252,49 @@ def test_recs_remind_sends_the_owners_reminder_now_and_its_thread_takes_replies(
                   channel=dm["channel"], thread_ts=dm["ts"])
     wait_for_thread(fake_slack, dm["channel"], dm["ts"])
     assert [u.text for u in updates(demo_db, "H-6")] == ["Training plan agreed with the named nurse."]
+
+
+def test_a_reply_the_ledger_cannot_place_yet_is_placed_by_the_reminders_own_metadata(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    """Slack has the DM before the ledger records its ts: the send is still in flight, or
+    recording it failed after Slack took the message. The owner's reply in its thread is not
+    lost: the reminder message's metadata names its ledger row."""
+    run_remind(demo_db, fake_slack)
+    dm = reminder_message(fake_slack, "H-12", "overdue")
+    with demo_db.unit_of_work() as uow:
+        row = uow.session.exec(select(ReminderLedger).where(ReminderLedger.message_ts == dm["ts"])).one()
+        row.state, row.channel_id, row.message_ts = LedgerState.claimed, None, None
+        uow.session.add(row)
+        uow.commit()
+    note = "The scoping report is with the chief officers' group."
+    slack.message("U0DEVSHARM", note, channel=dm["channel"], thread_ts=dm["ts"])
+    [confirmation] = wait_for_thread(fake_slack, dm["channel"], dm["ts"])
+    assert "H-12" in confirmation["text"]
+    assert [(u.text, u.author_id) for u in updates(demo_db, "H-12")] == [(note, "U0DEVSHARM")]
+
+
+def test_a_reply_under_a_bot_dm_that_is_no_reminder_records_nothing(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    posted = slack_post(fake_slack, "DU0DEVSHARM", "Evidence for H-12 was accepted.")
+    slack.message("U0DEVSHARM", "Thanks", channel="DU0DEVSHARM", thread_ts=posted)
+    time.sleep(0.5)
+    assert updates(demo_db, "H-12") == []
+    assert [m for m in fake_slack.messages("DU0DEVSHARM") if m.get("thread_ts") == posted] == []
+
+
+def slack_post(fake: FakeSlack, channel: str, text: str) -> str:
+    """A message the bot posted (as the app would, through the Web API): its ts."""
+    import httpx
+
+    answer = httpx.post(
+        fake.url + "chat.postMessage",
+        data={"channel": channel, "text": text},
+        headers={"Authorization": "Bearer xoxb-test"},
+    ).json()
+    assert answer["ok"], answer
+    return str(answer["ts"])
 
 
 def test_recs_remind_is_refused_to_a_plain_member(slack: SlackDriver, fake_slack: FakeSlack) -> None:

@@ -51,6 +51,13 @@ def register(app: App, deps: Deps) -> None:
         text = (event.get("text") or "").strip()
         outcome = reminder_replies.record_reply(deps.db, actor, channel, thread_ts, text, keys)
         notifier = SlackNotifier(client, deps.actors)
+        if outcome.kind == "not_a_reminder":
+            # The ledger may not have recorded this reminder's ts (yet): its metadata says.
+            key = notifier.reminder_key_of(channel, thread_ts)
+            if key:
+                outcome = reminder_replies.record_reply(
+                    deps.db, actor, channel, thread_ts, text, keys, reminder_key=key
+                )
         if outcome.kind == "recorded":
             notifier.post_in_thread(channel, thread_ts, outcome.text, views.recorded_blocks(outcome.text))
         elif outcome.kind in ("propose_done", "propose_due"):

@@ -170,6 +170,7 @@ class FakeWorkspace:
             "chat.scheduleMessage": self._chat_schedule_message,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.users.list": self._usergroups_users_list,
@@ -339,6 +340,27 @@ class FakeWorkspace:
         if not channel_id:
             return _error("channel_not_found")
         return {"ok": True, "channel": self.channel(channel_id).to_api()}
+
+    def _conversations_replies(self, params: dict[str, Any]) -> Answer:
+        """A thread: its parent, then the bot's replies in it (the people's messages are not
+        posted through the fake). Message metadata only with `include_all_metadata`, as Slack."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if not channel:
+            return _error("channel_not_found")
+        parent = self.posted.get((channel, ts))
+        if parent is None:
+            return _error("thread_not_found")
+        replies = sorted(
+            (m for (c, _), m in self.posted.items() if c == channel and m.get("thread_ts") == ts),
+            key=lambda m: float(m["ts"]),
+        )
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        limit = int(params.get("limit") or 1000)
+        messages = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in [parent, *replies][:limit]
+        ]
+        return {"ok": True, "messages": messages, "has_more": False}
 
     def _users_info(self, params: dict[str, Any]) -> Answer:
         user_id = str(params.get("user", ""))
