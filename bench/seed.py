@@ -21,6 +21,7 @@ Rows are written in bulk: SQLAlchemy Core executemany on SQLite, COPY on Postgre
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -876,6 +877,9 @@ def _load_postgres(db: Database, tables: dict[str, list[dict[str, Any]]]) -> Non
         # VACUUM too: COPY-loaded tables otherwise draw autovacuum (insert-triggered) into
         # the middle of the measurements that follow.
         conn.execute(text("VACUUM ANALYZE"))
+        # And to the disk: the seed's writes, flushed later by a checkpoint or the kernel,
+        # would otherwise make the measurements that follow wait on write-back.
+        conn.execute(text("CHECKPOINT"))
 
 
 def _reset_sequences(conn: Connection, tables: Iterable[Table]) -> None:
@@ -921,6 +925,7 @@ def seed(
     else:
         _load_sqlite(db, tables)
     db.dispose()
+    os.sync()  # the files the seed wrote reach the disk now, not during a measurement
     recs = tables["recommendation"]
     first = [r for r in recs if r["ref"].startswith(FIRST_REVIEW + "-")]
     done = next(r for r in recs if r["status"] == Status.completed)

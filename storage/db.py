@@ -40,22 +40,29 @@ def masked(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, durable: bool = True) -> Engine:
+    """The engine for `url`. `durable=False` (PostgreSQL) makes a small pool whose commits do
+    not wait for the WAL to reach the disk (`synchronous_commit=off`): for bookkeeping rows
+    that a crash may lose at no cost. SQLite commits in WAL mode with synchronous=NORMAL,
+    which never waits for the disk either."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo)
     if parsed.drivername == "postgresql":
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
+    connect_args: dict[str, Any] = {"connect_timeout": 2}
+    if not durable:
+        connect_args["options"] = "-c synchronous_commit=off"
     # A database that has gone away must fail fast: Slack wants an answer within 3 s.
     return create_engine(
         parsed,
         echo=echo,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=10 if durable else 4,
+        max_overflow=20 if durable else 8,
         pool_timeout=5,
-        connect_args={"connect_timeout": 2},
+        connect_args=connect_args,
     )
 
 
@@ -109,9 +116,26 @@ class Database:
         if os.environ.get("RECS_COUNT_ROWS"):
             count_reads(self.engine)  # benchmarks: statements and rows read, printed at exit
         self._write_engine = self.engine.execution_options(recs_write=True)
+        self._relaxed: Engine | None = None
+        self._echo = echo
         self.clock = clock
         self._migrated = False
         self._lock = threading.Lock()
+
+    @property
+    def relaxed_engine(self) -> Engine:
+        """Autocommit writes of bookkeeping that a crash may lose at no cost (the request
+        signatures kept against replays), made before Slack's answer: on PostgreSQL they do
+        not wait for the disk, so a checkpoint or another process's burst of writes cannot
+        hold up an ack (those commits were seen waiting 300 ms). Real data never goes here."""
+        with self._lock:
+            if self._relaxed is None:
+                if is_sqlite(self.engine):
+                    self._relaxed = self._write_engine
+                else:
+                    relaxed = make_engine(self.url, echo=self._echo, durable=False)
+                    self._relaxed = relaxed.execution_options(isolation_level="AUTOCOMMIT")
+            return self._relaxed
 
     def ensure_migrated(self) -> None:
         """Bring a new or old database to the latest schema, once per process."""
@@ -128,6 +152,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._relaxed is not None and self._relaxed is not self._write_engine:
+            self._relaxed.dispose()
 
 
 class UnitOfWork:

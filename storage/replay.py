@@ -37,10 +37,9 @@ def claim_signature(db: Database, signature: str, now: datetime) -> bool:
 
     Raises SQLAlchemyError when the database is unavailable (the caller decides).
     """
-    engine = db.engine.execution_options(recs_write=True)
-    if not is_sqlite(engine):
-        # One statement in autocommit: no BEGIN and COMMIT round trips around it.
-        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    # One statement in autocommit on PostgreSQL (no BEGIN and COMMIT round trips around it),
+    # whose commit does not wait for the disk: a signature lost in a crash costs nothing.
+    engine = db.relaxed_engine
     with engine.connect() as conn:
         # The raw driver connection: a statement through `conn` would BEGIN (and wait) first.
         raw: Any = conn.connection.driver_connection if is_sqlite(engine) else None
@@ -58,9 +57,7 @@ def claim_signature(db: Database, signature: str, now: datetime) -> bool:
             with _lock:
                 prune = next(_claims) % PRUNE_EVERY == 0
             if prune:
-                conn.execute(
-                    delete(SeenRequest).where(col(SeenRequest.seen_at) < now - KEEP)
-                )
+                conn.execute(delete(SeenRequest).where(col(SeenRequest.seen_at) < now - KEEP))
                 conn.commit()
             return True
         finally:

@@ -56,3 +56,23 @@ def test_passwords_are_masked() -> None:
     shown = masked("postgresql+psycopg://recs:s3cret@db.example.org/recs")
     assert "s3cret" not in shown
     assert "***" in shown
+
+
+def test_request_signatures_are_claimed_once_without_waiting_for_the_disk(db: Database) -> None:
+    """The replay guard writes a row for every Slack request, before the ack: on PostgreSQL
+    its commits must not wait for the WAL to reach the disk (a checkpoint or a burst of
+    writes made them wait hundreds of milliseconds), while every real write still does."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from storage.replay import claim_signature
+
+    now = datetime(2015, 3, 2, 9, tzinfo=UTC)
+    assert claim_signature(db, "v0=" + "ab" * 32, now) is True
+    assert claim_signature(db, "v0=" + "ab" * 32, now) is False
+    if db.engine.dialect.name == "postgresql":
+        with db.relaxed_engine.connect() as conn:
+            assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "off"
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
