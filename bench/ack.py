@@ -8,7 +8,7 @@ requests as Slack does (tests/slack/driver.py) and sends them one after another,
 each from send to response: `/recs`, `/recs list H mine`, `/recs show`, `/recs summary`,
 a pagination click, a Show click and an evidence message. The bare app (bench/bare_app.py)
 only acks, served the same way: its p99 on a slash command is the floor. A second bare app
-answers when its listener returns, as recs does for commands and events (bolt's default polls
+answers when its listener returns, as recs does for commands, clicks and events (bolt's default polls
 for the ack every 10 ms): its p99 is the "direct floor", shown beside the floor.
 """
 

@@ -5,7 +5,7 @@ cost by themselves; bench/ack.py compares recs with it.
     SLACK_SIGNING_SECRET=... SLACK_API_URL=... PORT=3001 python -m bench.bare_app
 
 With BARE_ANSWER_ON_RETURN=1 the app answers when its listener returns
-(`process_before_response`), as recs's `serve` does for commands and events; by default it is
+(`process_before_response`), as recs's `serve` does for commands, clicks and events; by default it is
 bolt's default app, which polls for the ack every 10 ms (the floor the issue names).
 """
 

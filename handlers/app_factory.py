@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import handlers
 from bot.config import Settings
 from bot.runner import CommandRunner
-from handlers import commands, events, home
+from handlers import actions, commands, events, home
 from handlers.deps import Deps
 from handlers.slack_client import make_web_client
 from storage.db import Database, is_connection_error
@@ -119,14 +119,24 @@ def build_command_app(deps: Deps) -> App:
     return app
 
 
+def build_action_app(deps: Deps) -> App:
+    """Button clicks (`block_actions`), answered the moment they arrive: each action
+    listener runs as bolt's lazy listener after an ack that does nothing else
+    (handlers.actions.LazyActions), instead of waiting for bolt's 10 ms poll for the ack."""
+    app = _bolt_app(deps, answer_on_return=True)
+    actions.register(actions.LazyActions(app), deps)
+    return app
+
+
 def serve_app(deps: Deps, app: App) -> WsgiApp:
-    """What `python app.py serve` runs: commands answered as soon as they ack, events
-    processed before they are acknowledged, and replayed requests refused."""
+    """What `python app.py serve` runs: commands and clicks answered as soon as they ack,
+    events processed before they are acknowledged, and replayed requests refused."""
     return wsgi_app(
         app,
         deps.db,
         events=build_event_app(deps),
         commands=build_command_app(deps),
+        clicks=build_action_app(deps),
         signing_secret=deps.settings.slack_signing_secret,
     )
 
@@ -140,15 +150,18 @@ def wsgi_app(
     *,
     events: App | None = None,
     commands: App | None = None,
+    clicks: App | None = None,
     signing_secret: str | None = None,
 ) -> WsgiApp:
     """Routes /slack/events to bolt and answers /healthz. With `events`, Events API requests
     (JSON bodies) go to that app; with `commands`, slash commands go to that one; with
-    `signing_secret`, a correctly signed request seen before (a replay) is refused with 401."""
+    `clicks`, block actions go to that one; with `signing_secret`, a correctly signed
+    request seen before (a replay) is refused with 401."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     handler_for = {
         EVENT: SlackRequestHandler(events, path=EVENTS_PATH) if events else slack,
         COMMAND: SlackRequestHandler(commands, path=EVENTS_PATH) if commands else slack,
+        CLICK: SlackRequestHandler(clicks, path=EVENTS_PATH) if clicks else slack,
         OTHER: slack,
     }
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
@@ -198,14 +211,15 @@ def read_body(environ: dict[str, Any]) -> bytes | None:
     return body
 
 
-EVENT, COMMAND, OTHER = "event", "command", "other"
+EVENT, COMMAND, CLICK, OTHER = "event", "command", "click", "other"
 
 
 def kind_of(body: bytes, is_json: bool) -> str | None:
     """EVENT for a JSON object (the Events API), COMMAND for a form that names its command
-    and user, OTHER for any other form whose `payload`, if any, is a JSON object
-    (interactivity); None for anything else, which would make bolt's parser raise, and a
-    500 would invite Slack to send the same garbage again."""
+    and user, CLICK for a form whose `payload` is a `block_actions` object, OTHER for any
+    other form whose `payload`, if any, is a JSON object (views, shortcuts); None for
+    anything else, which would make bolt's parser raise, and a 500 would invite Slack to
+    send the same garbage again."""
     try:
         if is_json:
             return EVENT if isinstance(json.loads(body), dict) else None
@@ -217,7 +231,9 @@ def kind_of(body: bytes, is_json: bool) -> str | None:
             payload = json.loads(fields["payload"][0])
         except ValueError:
             return None
-        return OTHER if isinstance(payload, dict) else None
+        if not isinstance(payload, dict):
+            return None
+        return CLICK if payload.get("type") == "block_actions" else OTHER
     if "command" in fields:
         return COMMAND if fields.get("user_id", [""])[0] else None
     return OTHER

@@ -1,10 +1,12 @@
-"""Bolt listeners: actions. Each module has `register(app, deps)`; add it to MODULES."""
+"""Bolt listeners: actions. Each module has `register(app, deps)`; add it to MODULES.
+
+The modules register on anything with bolt's `action(id)` decorator: the whole App (Socket
+Mode, tests), or `LazyActions`, which `serve` uses so that a click is answered at once.
+"""
 
 from __future__ import annotations
 
 from types import ModuleType
-
-from slack_bolt import App
 
 from handlers.actions import (
     evidence_buttons,
@@ -13,7 +15,10 @@ from handlers.actions import (
     recommendation_buttons,
     reminder_buttons,
 )
+from handlers.actions.registrar import Actions, LazyActions
 from handlers.deps import Deps
+
+__all__ = ["MODULES", "Actions", "LazyActions", "register"]
 
 MODULES: list[ModuleType] = [
     list_pages,
@@ -24,6 +29,6 @@ MODULES: list[ModuleType] = [
 ]
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: Actions, deps: Deps) -> None:
     for module in MODULES:
         module.register(app, deps)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot import evidence as capture
@@ -18,6 +18,7 @@ from bot.views import evidence as views
 from bot.views import ids
 from bot.views.blocks import as_dicts
 from bot.views.recommendations import confirmation_blocks
+from handlers.actions.registrar import Actions
 from handlers.deps import Deps
 from handlers.events.evidence_capture import REACTION
 from handlers.modals import open_view
@@ -29,7 +30,7 @@ def _ids(value: str) -> list[int]:
     return [int(v) for v in value.split(",") if v.strip().isdigit()]
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: Actions, deps: Deps) -> None:
     @app.action(ids.EVIDENCE_UNDO)
     def on_evidence_undo(
         ack: Ack,

@@ -10,13 +10,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot import import_drafts
 from bot.actors import Actor
 from bot.errors import NotAllowed, UserError
 from bot.views import imports as views
+from handlers.actions.registrar import Actions
 from handlers.deps import Deps
 from handlers.import_preview import show_finished, show_page, tell
 from handlers.modals import open_view
@@ -26,7 +27,7 @@ from handlers.slack_actor import team_of
 Click = Callable[[Actor, dict[str, Any], list[str], WebClient, logging.Logger], None]
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: Actions, deps: Deps) -> None:
     def listener(*action_ids: str) -> Callable[[Click], Click]:
         """Acks, finds the actor and the button's value, and turns errors into a DM."""
 

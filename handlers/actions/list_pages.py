@@ -8,13 +8,14 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot import commands as c
 from bot.errors import UserError
 from bot.runner import Reply
 from bot.views import ids
+from handlers.actions.registrar import Actions
 from handlers.deps import Deps
 from handlers.replies import answer
 from handlers.slack_actor import team_of
@@ -36,7 +37,7 @@ def page_command(value: str) -> c.Command:
     return dataclasses.replace(command, page=page)
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: Actions, deps: Deps) -> None:
     def on_list_page(
         ack: Ack,
         body: dict[str, Any],

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.errors import UserError
 from bot.runner import CommandRunner, Reply
 from bot.views import ids
+from handlers.actions.registrar import Actions
 from handlers.deps import Deps
 from handlers.home.publish import publish_home
 from handlers.modals import open_view, recommendation_modal
@@ -36,7 +37,7 @@ def in_home(body: dict[str, Any]) -> bool:
     return (body.get("view") or {}).get("type") == "home"
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: Actions, deps: Deps) -> None:
     runner = CommandRunner(deps.db, source=UpdateSource.button)
 
     def on_recommendation_button(

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot import reminder_replies
@@ -18,13 +18,14 @@ from bot.views import ids
 from bot.views import reminders as views
 from bot.views.blocks import as_dicts
 from bot.views.modals import impact_modal
+from handlers.actions.registrar import Actions
 from handlers.deps import Deps
 from handlers.modals import open_view
 from handlers.notifier import SlackNotifier
 from handlers.replies import answer, run_action
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: Actions, deps: Deps) -> None:
     if deps.runner.notifier is None:
         # `/recs remind REF` sends through the ledger, so replies in its thread are recorded.
         deps.runner.notifier = SlackNotifier(deps.client, deps.actors)
