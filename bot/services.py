@@ -13,11 +13,11 @@ from urllib.parse import urlparse
 from sqlmodel import Session, col, select
 
 from bot import dates
-from bot.actors import Actor, Role, require, roles_on
+from bot.actors import SYSTEM, Actor, Role, require, roles_on
 from bot.errors import NotFound, UserError
 from bot.refs import normalise_ref, ref_example
 from storage import queries
-from storage.db import UnitOfWork
+from storage.db import Database, UnitOfWork
 from storage.models import (
     COUNTING_EVIDENCE,
     DONE_STATUSES,
@@ -1117,6 +1117,20 @@ def snooze(uow: UnitOfWork, actor: Actor, ref: str, days: int = 7) -> Recommenda
 
 
 EMAIL_PREFIX = "email:"
+
+
+def adopt_email_placeholder(db: Database, user_id: str, name: str, email: str) -> bool:
+    """A Slack user whose email an imported plan named as a lead officer takes over what the
+    placeholder held, at their first request (the sweep only links those due a reminder).
+    True when there was a placeholder; a read alone when there was none."""
+    placeholder_id = EMAIL_PREFIX + email.strip().lower()
+    with db.unit_of_work(write=False) as uow:
+        if uow.session.get(Person, placeholder_id) is None:
+            return False
+    with db.unit_of_work() as uow:
+        link_person(uow, SYSTEM, placeholder_id, user_id, name)
+        uow.commit()
+    return True
 
 
 def link_person(uow: UnitOfWork, actor: Actor, placeholder_id: str, user_id: str, name: str) -> Person:

@@ -32,7 +32,7 @@ class Deps:
     _slow: ThreadPoolExecutor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.actors = SlackActors(self.client)
+        self.actors = SlackActors(self.client, db=self.db)
         self._after = ThreadPoolExecutor(AFTER_WORKERS, thread_name_prefix="recs-after")
         self._slow = ThreadPoolExecutor(SLOW_WORKERS, thread_name_prefix="recs-slow")
 

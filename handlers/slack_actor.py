@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import services
 from bot.actors import SYSTEM, Actor
@@ -51,13 +52,16 @@ class SlackActors:
         self,
         client: WebClient,
         *,
+        db: Database | None = None,
         ttl: float = USER_TTL_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
+        self.db = db  # with it, a person's first request adopts their imported email
         self.ttl = ttl
         self._monotonic = monotonic
         self._profiles: dict[str, tuple[float, SlackProfile | None]] = {}
+        self._adopted: set[str] = set()  # people whose email placeholder was looked for
         self._team_id: str | None = None
         self._team_url: str | None = None
         self._lock = threading.Lock()
@@ -121,12 +125,29 @@ class SlackActors:
 
     def actor(self, user_id: str, team_id: str | None) -> Actor:
         found = self.profile(user_id)
+        if found and found.email and user_id not in self._adopted:
+            self._adopt(user_id, found)
         return Actor(
             user_id=user_id,
             name=found.name if found else "",
             team_id=team_id,
             is_workspace_admin=bool(found and found.is_admin) and not self.is_foreign(team_id),
         )
+
+    def _adopt(self, user_id: str, profile: SlackProfile) -> None:
+        """Once per person and process: what an imported plan gave their email is theirs
+        before the request that follows reads or checks it."""
+        if self.db is None or not profile.email:
+            return
+        try:
+            if services.adopt_email_placeholder(self.db, user_id, profile.name, profile.email):
+                log.info("linked an imported lead officer to %s", user_id)
+        except SQLAlchemyError as exc:
+            # The request meets the same database and answers for itself; try next time.
+            log.warning("email placeholder not linked: %s", type(exc).__name__)
+            return
+        with self._lock:
+            self._adopted.add(user_id)
 
     def remember(self, db: Database, user_id: str) -> None:
         """Stores the person's name, email and time zone (reminders use the zone)."""

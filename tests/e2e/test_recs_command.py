@@ -357,3 +357,40 @@ def test_remind_sends_the_owner_a_reminder(slack: SlackDriver, fake: FakeSlack) 
 def test_remind_without_a_ref_is_refused(slack: SlackDriver, app_db: Database) -> None:
     body = unchanged_after(app_db, lambda: slack.command(ADMIN, "remind"))
     assert is_error_with_example(body)
+
+
+def test_a_lead_officer_imported_by_email_owns_their_recommendations_from_their_first_command(
+    slack: SlackDriver, fake: FakeSlack, app_db: Database
+) -> None:
+    """An action plan names a lead officer by email; before any sweep has found them in
+    Slack, their first `/recs` already lists what they lead, and their updates are theirs."""
+    from datetime import date
+
+    from bot import importing, services
+    from bot.actors import SYSTEM
+    from bot.importers import ParsedRecommendation
+
+    with app_db.unit_of_work() as uow:
+        review = services.get_review(uow.session, "H")
+        [ref] = importing.import_recommendations(
+            uow,
+            SYSTEM,
+            review,
+            [
+                ParsedRecommendation(
+                    label="40",
+                    text="Re-audit the pre-birth pathway with the midwifery service",
+                    agency="Children's Social Care",
+                    lead_officer="Kim.First@example.org",
+                    due_on=date(2015, 9, 30),
+                    timescale="30/9/2015",
+                )
+            ],
+        ).created
+        uow.commit()
+    fake.add_user("U0KIMFIRST", real_name="Kim First", email="kim.first@example.org")
+    home = shown(acked(slack.command("U0KIMFIRST", "")))
+    assert ref in home, home
+    reply = shown(acked(slack.command("U0KIMFIRST", f"note {ref} Pathway audit booked for June")))
+    assert ":warning:" not in reply, reply
+    assert rec(app_db, ref).lead_officer_id == "U0KIMFIRST"
