@@ -57,7 +57,8 @@ def requests_for(seed: SeedResult) -> list[tuple[str, Send]]:
         ("click: next page", lambda d: d.click(owner, ids.LIST_PAGE + "_next", page_two)),
         ("click: Show", lambda d: d.click(owner, ids.SHOW, ref)),
         ("event: evidence message", evidence),
-        # Beyond the set: the two lists that read across every review.
+        # Beyond the set: the two lists that read across every review (their ack;
+        # the list follows it, and bench/queries.py times making it).
         ('/recs theme "neglect"', lambda d: d.command(owner, 'theme "neglect"')),
         ("/recs list (all reviews)", lambda d: d.command(owner, "list")),
     ]

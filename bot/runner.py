@@ -59,6 +59,8 @@ class Reply:
     upload: tuple[str, bytes, str] | None = None  # filename, content, title
     direct_messages: list[DirectMessage] = field(default_factory=list)
     later: Callable[[], Reply] | None = None  # slow work to run after the ack
+    replaces: bool = False  # this answer, made after the ack, takes its placeholder's place
+    later_is_a_read: bool = False  # `later` only reads: it need not queue behind papers
 
     @property
     def follows(self) -> bool:
@@ -168,6 +170,38 @@ class CommandRunner:
         )
 
     def _listrecs(
+        self,
+        actor: Actor,
+        cmd: c.ListRecs,
+        *,
+        title: str | None = None,
+        statuses: tuple[Status, ...] = (),
+    ) -> Reply:
+        if cmd.review is None and not (cmd.mine or cmd.owner):
+            return self._across_reviews(
+                "Reading every review for that list…",
+                lambda: self._list_now(actor, cmd, title=title, statuses=statuses),
+            )
+        return self._list_now(actor, cmd, title=title, statuses=statuses)
+
+    def _across_reviews(self, text: str, build: Callable[[], Reply]) -> Reply:
+        """A list across every review sorts every recommendation that matches (100,000
+        nationally): it is made after the ack, in the placeholder's place, so that the ack
+        does not grow with what the database holds."""
+
+        def made() -> Reply:
+            try:
+                reply = build()
+            except UserError as exc:
+                reply = Reply.error(exc)
+            except SQLAlchemyError as exc:
+                reply = self.failure(exc)
+            reply.replaces = True
+            return reply
+
+        return Reply(text=text, blocks=views.waiting_blocks(text), later=made, later_is_a_read=True)
+
+    def _list_now(
         self,
         actor: Actor,
         cmd: c.ListRecs,
@@ -352,17 +386,20 @@ class CommandRunner:
         return Reply.done("Welcome back: your reminders are on again.")
 
     def _theme(self, actor: Actor, cmd: c.Theme) -> Reply:
-        with self.read() as uow:
-            page = reads.list_page(
-                uow.session,
-                RecommendationFilter(theme=cmd.name),
-                today=self.today(),
-                thresholds=Thresholds.of(queries.first_board(uow.session)),
-                title=f"Theme “{cmd.name}” across all reviews",
-                command=f'theme "{cmd.name}"',
-                page=cmd.page,
-            )
-        return Reply(text=page.title, blocks=views.list_blocks(page, self.today()))
+        def build() -> Reply:
+            with self.read() as uow:
+                page = reads.list_page(
+                    uow.session,
+                    RecommendationFilter(theme=cmd.name),
+                    today=self.today(),
+                    thresholds=Thresholds.of(queries.first_board(uow.session)),
+                    title=f"Theme “{cmd.name}” across all reviews",
+                    command=f'theme "{cmd.name}"',
+                    page=cmd.page,
+                )
+            return Reply(text=page.title, blocks=views.list_blocks(page, self.today()))
+
+        return self._across_reviews(f"Reading every review for the theme “{cmd.name}”…", build)
 
     def _summary(self, actor: Actor, cmd: c.Summary) -> Reply:
         with self.read() as uow:

@@ -121,7 +121,14 @@ def follow_up(
         except Exception:
             logger.exception("slow work failed after the ack")
             result = refusal("Sorry, that failed on our side. Nothing was saved.")
-        answer(result, client=client, respond=respond, user_id=user_id, logger=logger)
+        answer(
+            result,
+            client=client,
+            respond=respond,
+            user_id=user_id,
+            replace_original=result.replaces,
+            logger=logger,
+        )
         follow_up(
             _without_later(result),
             client=client,

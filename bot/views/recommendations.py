@@ -159,6 +159,11 @@ def confirmation_blocks(text: str, *, ref: str | None = None) -> list[Block]:
     return blocks
 
 
+def waiting_blocks(text: str) -> list[Block]:
+    """A placeholder the answer made after the ack replaces."""
+    return [section(f":hourglass_flowing_sand: {escape(text)}")]
+
+
 def error_blocks(message: str, example: str | None) -> list[Block]:
     blocks: list[Block] = [section(f":warning: {escape(message)}")]
     if example:

@@ -52,6 +52,8 @@ def register(app: Actions, deps: Deps) -> None:
         actor = deps.actors.actor(user_id, team_id)
         try:
             reply = deps.runner.execute(actor, page_command(action.get("value") or ""))
+            if reply.later is not None:
+                reply = reply.later()  # a list across every review: the click is acked already
         except UserError as exc:
             reply = Reply.error(exc)
         except Exception as exc:

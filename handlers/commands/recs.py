@@ -71,5 +71,6 @@ def register(app: App, deps: Deps) -> None:
                     user_id=user_id,
                     logger=logger,
                 ),
-                slow=reply.later is not None or reply.upload is not None,
+                slow=reply.upload is not None
+                or (reply.later is not None and not reply.later_is_a_read),
             )

@@ -256,9 +256,36 @@ def test_back_with_extra_words_is_refused(slack: SlackDriver, app_db: Database) 
     assert ":warning:" in shown(body)
 
 
-def test_theme_lists_across_reviews(slack: SlackDriver) -> None:
+def test_theme_lists_across_reviews_in_the_place_of_its_placeholder(
+    slack: SlackDriver, fake: FakeSlack
+) -> None:
+    """A list across every review is read after the ack (it sorts every match, 100,000
+    nationally): the ack says so, and the list then replaces it."""
+    fake.clear()
     body = acked(slack.command(MEMBER, 'theme "record keeping"'))
-    assert "H-1" in shown(body)
+    assert "Reading every review" in shown(body) and "H-1" not in shown(body)
+    answer = fake.wait_for("response_url").params["payload"]
+    assert "H-1" in shown(answer) and answer["replace_original"] is True
+
+
+def test_a_list_across_every_review_replaces_its_placeholder_too(
+    slack: SlackDriver, fake: FakeSlack
+) -> None:
+    fake.clear()
+    body = acked(slack.command(MEMBER, "list rag:red"))
+    assert "Reading every review" in shown(body)
+    answer = fake.wait_for("response_url").params["payload"]
+    assert "H-2" in shown(answer) and answer["replace_original"] is True
+
+
+def test_a_list_across_every_review_naming_no_agency_is_refused_after_the_ack(
+    slack: SlackDriver, fake: FakeSlack, app_db: Database
+) -> None:
+    fake.clear()
+    before_ack = unchanged_after(app_db, lambda: slack.command(MEMBER, 'list agency:"Nope"'))
+    assert "Reading every review" in shown(before_ack)
+    answer = fake.wait_for("response_url").params["payload"]
+    assert ":warning:" in shown(answer) and "Nope" in shown(answer)
 
 
 def test_theme_without_a_name_is_refused(slack: SlackDriver, app_db: Database) -> None:
