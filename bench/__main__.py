@@ -50,7 +50,12 @@ def verdicts(results: dict[str, Any]) -> list[list[str]]:
                 f"(to the direct floor {direct:.2f}×)",
             ]
         )
-        across = [f"{k} p99 {figures[k]['p99']:.1f} ms" for k in ack.ACROSS_REVIEWS if k in figures]
+        across = [
+            f"{k} ack p99 {figures[k]['p99']:.1f} ms, list p99 "
+            f"{figures[k].get('answered', {}).get('p99', float('nan')):.1f} ms"
+            for k in ack.ACROSS_REVIEWS
+            if k in figures
+        ]
         if across:
             rows.append([f"  beyond the targets: across all reviews ({kind})", "; ".join(across)])
     for kind, runs in results.get("sweep", {}).items():

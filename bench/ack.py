@@ -10,6 +10,10 @@ a pagination click, a Show click and an evidence message. The bare app (bench/ba
 only acks, served the same way: its p99 on a slash command is the floor. A second bare app
 answers when its listener returns, as recs does for commands, clicks and events (bolt's default polls
 for the ack every 10 ms): its p99 is the "direct floor", shown beside the floor.
+
+Beyond those, `theme` and a `list` naming no review are measured too: recs acks them and
+makes the list after the ack, in the ack's place. Response URLs are served here (`Arrivals`),
+so the next request waits for that list, and its arrival is timed from the send.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,8 +63,8 @@ def requests_for(seed: SeedResult) -> list[tuple[str, Send]]:
         ("click: next page", lambda d: d.click(owner, ids.LIST_PAGE + "_next", page_two)),
         ("click: Show", lambda d: d.click(owner, ids.SHOW, ref)),
         ("event: evidence message", evidence),
-        # Beyond the issue's set: the two lists that read across every review (their ack;
-        # the list follows it, and bench/queries.py times making it).
+        # Beyond the issue's set: the two lists that read across every review. Their ack,
+        # and the list that follows it: the next request waits for the list.
         ('/recs theme "neglect"', lambda d: d.command(owner, 'theme "neglect"')),
         ("/recs list (all reviews)", lambda d: d.command(owner, "list")),
     ]
@@ -67,15 +73,59 @@ def requests_for(seed: SeedResult) -> list[tuple[str, Send]]:
 ACROSS_REVIEWS = ('/recs theme "neglect"', "/recs list (all reviews)")  # not in the targets
 
 
-class BenchDriver(SlackDriver):
-    """The test driver, with response URLs on the fake Slack process (never the internet)."""
+class Arrivals:
+    """Slack's response URLs, served in this process: when each answer posted after an ack
+    arrived (on the benchmark's own clock), so a list made after its ack is timed too."""
 
-    def __init__(self, url: str, fake_root: str, channel: str) -> None:
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._changed = threading.Condition()
+        arrivals = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with arrivals._changed:
+                    arrivals._seen[self.path] = time.perf_counter()
+                    arrivals._changed.notify_all()
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.root = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def wait(self, url: str, timeout: float = 30.0) -> float | None:
+        """When the answer posted to `url` arrived, or None if it did not within `timeout`."""
+        path = url.removeprefix(self.root)
+        deadline = time.perf_counter() + timeout
+        with self._changed:
+            while path not in self._seen:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
+            return self._seen.pop(path)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class BenchDriver(SlackDriver):
+    """The test driver, with response URLs served by `Arrivals` (never the internet)."""
+
+    def __init__(self, url: str, arrivals: Arrivals, channel: str) -> None:
         super().__init__(url, SECRET, channel=channel, timeout=30.0)
-        self.fake_root = fake_root
+        self.arrivals = arrivals
 
     def _new_response_url(self, kind: str) -> str:
-        self.last_response_url = f"{self.fake_root}/response/{kind}-{next(self._sequence)}"
+        self.last_response_url = f"{self.arrivals.root}/response/{kind}-{next(self._sequence)}"
         return self.last_response_url
 
 
@@ -150,22 +200,47 @@ def _stop(proc: subprocess.Popen[Any]) -> None:
 
 
 def measure(
-    drivers: dict[str, SlackDriver], send: Send, count: int, warm: int = 10
-) -> dict[str, dict[str, float]]:
-    """Sequential requests, alternating between the apps so that both meet the same
-    background load (the machine is shared); per app, milliseconds from send to response."""
+    drivers: dict[str, BenchDriver],
+    send: Send,
+    count: int,
+    *,
+    follows: bool = False,
+    warm: int = 10,
+) -> dict[str, dict[str, Any]]:
+    """Sequential requests, alternating between the apps so that all meet the same
+    background load (the machine is shared); per app, milliseconds from send to response.
+    With `follows`, recs's answer comes after its ack (a list across every review): the next
+    request waits for it, and the time from send to its arrival is kept as `answered`."""
+
+    def one(app: str, driver: BenchDriver) -> tuple[int, float, float | None]:
+        started = time.perf_counter()
+        response = send(driver)
+        acked = (time.perf_counter() - started) * 1000
+        if not (follows and app == "recs" and driver.last_response_url):
+            return response.status_code, acked, None
+        arrived = driver.arrivals.wait(driver.last_response_url)
+        return response.status_code, acked, None if arrived is None else (arrived - started) * 1000
+
     for _ in range(warm):
-        for driver in drivers.values():
-            send(driver)
+        for app, driver in drivers.items():
+            one(app, driver)
     times: dict[str, list[float]] = {app: [] for app in drivers}
+    answered: list[float] = []
     errors = dict.fromkeys(drivers, 0)
     for _ in range(count):
         for app, driver in drivers.items():
-            started = time.perf_counter()
-            response = send(driver)
-            times[app].append((time.perf_counter() - started) * 1000)
-            errors[app] += response.status_code != 200
-    return {app: _figures(times[app], errors[app]) for app in drivers}
+            status, acked, answer = one(app, driver)
+            times[app].append(acked)
+            errors[app] += status != 200
+            if follows and app == "recs":
+                if answer is None:
+                    errors[app] += 1  # the list never came
+                else:
+                    answered.append(answer)
+    found: dict[str, dict[str, Any]] = {app: _figures(times[app], errors[app]) for app in drivers}
+    if answered:
+        found["recs"]["answered"] = _figures(answered, 0)
+    return found
 
 
 def _figures(times: list[float], errors: int) -> dict[str, float]:
@@ -182,7 +257,6 @@ def _figures(times: list[float], errors: int) -> dict[str, float]:
 def run_one(kind: str, n: int, count: int, api_url: str) -> dict[str, Any]:
     """recs and the bare app on one seeded database; the figures per request."""
     url, seed = common.seeded(kind, n, due=None if n < 10_000 else 100)
-    fake_root = api_url.rstrip("/").removesuffix("/api")
     env = {
         "DATABASE_URL": url,
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -202,16 +276,19 @@ def run_one(kind: str, n: int, count: int, api_url: str) -> dict[str, Any]:
         server(bare_cmd, {**env, "PORT": str(bare_port)}, bare_port, logs / "bare.log") as bare,
         server(bare_cmd, direct_env, direct_port, logs / "bare-direct.log") as direct,
     ):
-        drivers: dict[str, SlackDriver] = {
-            "bare": BenchDriver(bare, fake_root, seed.channel),
-            "bare_direct": BenchDriver(direct, fake_root, seed.channel),
-            "recs": BenchDriver(recs, fake_root, seed.channel),
+        arrivals = Arrivals()
+        drivers: dict[str, BenchDriver] = {
+            "bare": BenchDriver(bare, arrivals, seed.channel),
+            "bare_direct": BenchDriver(direct, arrivals, seed.channel),
+            "recs": BenchDriver(recs, arrivals, seed.channel),
         }
         for label, send in requests_for(seed):
-            for app, found in measure(drivers, send, count).items():
+            follows = label in ACROSS_REVIEWS
+            for app, found in measure(drivers, send, count, follows=follows).items():
                 figures[app][label] = found
         for driver in drivers.values():
             driver.close()
+        arrivals.close()
     floor = figures["bare"][FLOOR]["p99"]
     direct = figures["bare_direct"][FLOOR]["p99"]
     for row in figures["recs"].values():
@@ -259,6 +336,15 @@ def print_table(kind: str, n: int, figures: dict[str, Any]) -> None:
     )
     headers = ["request", "p50", "p95", "p99", "p99/floor", "p99/direct", "bare p99", "errors"]
     print(common.table(headers, rows))
+    follows = [(k, v["answered"]) for k, v in figures["recs"].items() if "answered" in v]
+    if follows:
+        print("\nThe list that follows the ack (ms from send to its arrival), " + kind)
+        print(
+            common.table(
+                ["request", "p50", "p95", "p99"],
+                [[k, a["p50"], a["p95"], a["p99"]] for k, a in follows],
+            )
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
