@@ -147,7 +147,7 @@ def count(url: str, seed: SeedResult) -> dict[str, tuple[int, str, float]]:
                     outcome = run_view(step.text, db, actor, seed)
                 else:
                     reply = runner.run(actor, step.text, channel_id=seed.channel)
-                    if reply.later is not None and reply.later_is_a_read:
+                    if reply.later is not None and reply.placeholder:
                         reply = reply.later()  # a list across every review: after the ack
                     outcome = "ok" if reply.ok else "refused: " + reply.text[:60]
             except Exception as exc:  # a benchmark reports, it does not stop

@@ -59,8 +59,8 @@ class Reply:
     upload: tuple[str, bytes, str] | None = None  # filename, content, title
     direct_messages: list[DirectMessage] = field(default_factory=list)
     later: Callable[[], Reply] | None = None  # slow work to run after the ack
-    replaces: bool = False  # this answer, made after the ack, takes its placeholder's place
-    later_is_a_read: bool = False  # `later` only reads: it need not queue behind papers
+    # A placeholder: what `later` makes (a read, quick) takes this answer's place.
+    placeholder: bool = False
 
     @property
     def follows(self) -> bool:
@@ -196,10 +196,9 @@ class CommandRunner:
                 reply = Reply.error(exc)
             except SQLAlchemyError as exc:
                 reply = self.failure(exc)
-            reply.replaces = True
             return reply
 
-        return Reply(text=text, blocks=views.waiting_blocks(text), later=made, later_is_a_read=True)
+        return Reply(text=text, blocks=views.waiting_blocks(text), later=made, placeholder=True)
 
     def _list_now(
         self,

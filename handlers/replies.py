@@ -126,7 +126,7 @@ def follow_up(
             client=client,
             respond=respond,
             user_id=user_id,
-            replace_original=result.replaces,
+            replace_original=reply.placeholder,
             logger=logger,
         )
         follow_up(

@@ -125,8 +125,8 @@ class SlackActors:
 
     def actor(self, user_id: str, team_id: str | None) -> Actor:
         found = self.profile(user_id)
-        if found and found.email and user_id not in self._adopted:
-            self._adopt(user_id, found)
+        if self.db is not None and found and found.email and user_id not in self._adopted:
+            self._adopt(self.db, user_id, found.name, found.email)
         return Actor(
             user_id=user_id,
             name=found.name if found else "",
@@ -134,13 +134,11 @@ class SlackActors:
             is_workspace_admin=bool(found and found.is_admin) and not self.is_foreign(team_id),
         )
 
-    def _adopt(self, user_id: str, profile: SlackProfile) -> None:
+    def _adopt(self, db: Database, user_id: str, name: str, email: str) -> None:
         """Once per person and process: what an imported plan gave their email is theirs
         before the request that follows reads or checks it."""
-        if self.db is None or not profile.email:
-            return
         try:
-            if services.adopt_email_placeholder(self.db, user_id, profile.name, profile.email):
+            if services.adopt_email_placeholder(db, user_id, name, email):
                 log.info("linked an imported lead officer to %s", user_id)
         except SQLAlchemyError as exc:
             # The request meets the same database and answers for itself; try next time.

@@ -72,5 +72,5 @@ def register(app: App, deps: Deps) -> None:
                     logger=logger,
                 ),
                 slow=reply.upload is not None
-                or (reply.later is not None and not reply.later_is_a_read),
+                or (reply.later is not None and not reply.placeholder),
             )
