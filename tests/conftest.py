@@ -17,7 +17,8 @@ from tests import databases
 pytest_plugins = ["tests.slack.fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+FIXTURES = REPO / "tests" / "fixtures"
+SEEDS = FIXTURES / "seeds"
 DEMO_TIME = datetime(2015, 3, 2, 9, 0, tzinfo=UTC)
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

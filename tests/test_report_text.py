@@ -20,8 +20,8 @@ from bot.importers import ParsedRecommendation
 from bot.importers.documents import extract_text
 from bot.importers.report_text import ReportParse, parse_action_plan_table, parse_report
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
+SEEDS = FIXTURES.parent / "seeds"
 CHILD_H = SEEDS / "child-h-serious-case-review.txt"
 CABINET = SEEDS / "child-h-cabinet-action-plan-report.txt"
 
