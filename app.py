@@ -21,10 +21,10 @@ from storage.db import Database, masked
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from handlers.deps import Deps
+    from slack.deps import Deps
 
 if TYPE_CHECKING:
-    from bot.sweep import Sweeper
+    from bot.reminders.sweep import Sweeper
 
 log = logging.getLogger("recs")
 
@@ -93,8 +93,8 @@ def open_database(settings: Settings, **kwargs: object) -> Database:
 
 
 def run_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import Console, MovableClock
     from bot.demo import DEMO_START, load_demo
+    from console.shell import Console, MovableClock
 
     clock = MovableClock(DEMO_START if args.demo else None)
     db = open_database(settings, clock=clock)
@@ -126,7 +126,7 @@ def run_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.plan_import import import_file
+    from bot.imports.plans import import_file
 
     db = open_database(settings)
     return import_file(
@@ -141,8 +141,8 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _slack_deps(settings: Settings) -> tuple[Deps, App]:
     """The Deps and the bolt App shared by `serve` and `socket`."""
-    from handlers.app_factory import build_app, build_deps, pinned_clock
-    from handlers.slack_actor import sync_agency_usergroups
+    from slack.actors import sync_agency_usergroups
+    from slack.apps import build_app, build_deps, pinned_clock
 
     clock = pinned_clock(settings)
     db = open_database(settings, **({"clock": clock} if clock else {}))
@@ -156,7 +156,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Production HTTP: bolt's WSGI adapter under waitress (not bolt's development server)."""
     import waitress
 
-    from handlers.app_factory import serve_app
+    from slack.apps import serve_app
 
     if not settings.slack_bot_token or not settings.slack_signing_secret:
         print("serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.", file=sys.stderr)
@@ -195,9 +195,9 @@ def run_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.dates import parse_day
     from bot.errors import UserError
     from bot.reports.issue import produce
+    from bot.rules.dates import parse_day
 
     db = open_database(settings)
     try:
@@ -214,8 +214,8 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _console_reminders(db: Database) -> Callable[[], Iterable[str]]:
     """Reminders print as they fire: on every `/time`, and each minute of real time."""
-    from bot.console_reminders import reminder_tick
-    from bot.scheduling import start_background
+    from bot.reminders.scheduling import start_background
+    from console.notifier import reminder_tick
 
     sweeper, on_tick = reminder_tick(db)
     start_background(sweeper)
@@ -224,23 +224,23 @@ def _console_reminders(db: Database) -> Callable[[], Iterable[str]]:
 
 def slack_sweeper(settings: Settings, db: Database) -> Sweeper:
     """The sweep sending through Slack (scheduler, remind, and socket/serve with a scheduler)."""
-    from bot.sweep import Sweeper
-    from handlers.notifier import SlackNotifier
-    from handlers.slack_client import make_web_client
+    from bot.reminders.sweep import Sweeper
+    from slack.client import make_web_client
+    from slack.notifier import SlackNotifier
 
     return Sweeper(db, SlackNotifier(make_web_client(settings)))
 
 
 def start_scheduler(settings: Settings, db: Database) -> None:
     """APScheduler in the background of `socket` or `serve --with-scheduler`."""
-    from bot.scheduling import start_background
+    from bot.reminders.scheduling import start_background
 
     start_background(slack_sweeper(settings, db))
 
 
 def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """The reminder worker alone; run one or more beside the serve processes."""
-    from bot.scheduling import build_scheduler, safe_sweep
+    from bot.reminders.scheduling import build_scheduler, safe_sweep
 
     if not settings.slack_bot_token:
         print("scheduler needs SLACK_BOT_TOKEN.", file=sys.stderr)

@@ -25,8 +25,8 @@ from sqlalchemy import event
 
 from bench import common
 from bench.seed import SeedResult
-from bot.actors import Actor
-from bot.runner import CommandRunner
+from bot.commands.dispatch import CommandRunner
+from bot.rules.permissions import Actor
 from storage.db import Database
 
 DUE = 3  # reminders due at both sizes: the sweep's counts compare only with the same work
@@ -121,8 +121,8 @@ def run_view(name: str, db: Database, actor: Actor, seed: SeedResult) -> str:
             uow.commit()
         return f"{len(outcome.evidence_ids)} recorded"
     if name == "@sweep":
-        from bot.console_reminders import ConsoleNotifier
-        from bot.sweep import Sweeper
+        from bot.reminders.sweep import Sweeper
+        from console.notifier import ConsoleNotifier
 
         result = Sweeper(db, ConsoleNotifier()).sweep(common.now())
         return f"{len(result.sent)} sent"

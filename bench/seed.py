@@ -369,7 +369,7 @@ class _Generator:
     def sent_ledger(self) -> None:
         """What the sweep sent before this morning, as the reminder policy says it would have:
         the overdue ones' latest reminders and escalations, and today's board digests."""
-        from bot import reminders as rules
+        from bot.reminders import due as rules
 
         policy, zone = rules.Policy(), "Europe/London"  # the boards keep the defaults
         sent_at = SWEEP_AT - timedelta(minutes=40)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot import importing, services
-from bot.actors import SYSTEM, Actor
+from bot import services
 from bot.errors import UserError
-from bot.importers.action_plan import parse_plan, read_rows
+from bot.imports import records as importing
+from bot.imports.action_plan import parse_plan, read_rows
+from bot.rules.permissions import SYSTEM, Actor
 from storage.db import Database
 from storage.models import BoardRoleKind, ReviewKind
 

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from bot import services
-from bot.actors import Actor
 from bot.errors import UserError
-from bot.refs import refs_in
+from bot.rules.permissions import Actor
+from bot.rules.refs import refs_in
 from storage import ledger, queries
 from storage.db import UnitOfWork
 from storage.models import EvidenceState

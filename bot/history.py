@@ -17,7 +17,7 @@ from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from bot.brag import Thresholds, brag_rank_sql, brag_sql
+from bot.rules.brag import Thresholds, brag_rank_sql, brag_sql
 from storage import as_of as history_queries
 from storage import queries
 from storage.models import Board, ProgressUpdate, Review

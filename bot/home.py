@@ -11,7 +11,7 @@ from datetime import date
 from sqlmodel import Session
 
 from bot import reads, summary
-from bot.brag import Thresholds
+from bot.rules.brag import Thresholds
 from bot.summary import BoardSummary
 from bot.views.modals import Choice, SettingsForm
 from storage import queries

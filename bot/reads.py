@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from bot.brag import (
+from bot.rules.brag import (
     BRAG_BOUND,
     BRAG_BOUND_RANK,
     Brag,
@@ -15,7 +15,7 @@ from bot.brag import (
     brag_for,
     brag_params,
 )
-from bot.refs import normalise_ref
+from bot.rules.refs import normalise_ref
 from bot.services import get_review, no_such_recommendation
 from storage import queries
 from storage.models import (

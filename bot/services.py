@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
-from bot import dates
-from bot.actors import SYSTEM, Actor, Role, require, roles_on
 from bot.errors import NotFound, UserError
-from bot.refs import normalise_ref, ref_example
+from bot.rules import dates
+from bot.rules.permissions import SYSTEM, Actor, Role, require, roles_on
+from bot.rules.refs import normalise_ref, ref_example
 from storage import queries
 from storage.db import Database, UnitOfWork
 from storage.models import (
@@ -152,7 +152,7 @@ def _require_chair(uow: UnitOfWork, actor: Actor, rec: Recommendation, what: str
 
 
 def _require_admin(uow: UnitOfWork, actor: Actor, board_id: int | None, what: str) -> None:
-    from bot.actors import board_roles
+    from bot.rules.permissions import board_roles
 
     require(
         board_roles(uow.session, actor, board_id),

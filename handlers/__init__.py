@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import actions, commands, events, home, shortcuts, views
-from handlers.deps import Deps
+from slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:

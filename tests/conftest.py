@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.actors import Actor
-from bot.console import MovableClock
+from bot.rules.permissions import Actor
+from console.shell import MovableClock
 from storage.db import Database
 from tests import databases
 

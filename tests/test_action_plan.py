@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from sqlmodel import func, select
 
 from app import main
-from bot.importers.action_plan import parse_plan, read_rows
+from bot.imports.action_plan import parse_plan, read_rows
 from storage.db import Database
 from storage.models import AuditLog, ProgressUpdate, Recommendation
 

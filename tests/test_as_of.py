@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import history, services
-from bot.brag import Thresholds
-from bot.console import MovableClock
-from bot.runner import CommandRunner
+from bot.commands.dispatch import CommandRunner
+from bot.rules.brag import Thresholds
 from bot.summary import board_summary
 from bot.views.blocks import as_dicts
 from bot.views.summary import summary_blocks
+from console.shell import MovableClock
 from storage import as_of as state_queries
 from storage.db import Database
 from storage.models import Agency, Recommendation, Review

@@ -11,10 +11,10 @@ from sqlmodel import col, select
 
 from bench import queries
 from bench.seed import SWEEP_AT, SeedResult, seed
-from bot.actors import Actor
-from bot.console_reminders import ConsoleNotifier
-from bot.runner import CommandRunner
-from bot.sweep import Sweeper
+from bot.commands.dispatch import CommandRunner
+from bot.reminders.sweep import Sweeper
+from bot.rules.permissions import Actor
+from console.notifier import ConsoleNotifier
 from storage.db import Database
 from storage.models import Recommendation, Review
 

@@ -7,7 +7,7 @@ import pytest
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block, SectionBlock
 
-from bot.runner import CommandRunner
+from bot.commands.dispatch import CommandRunner
 from bot.views.blocks import as_dicts
 from bot.views.imports import import_modal
 from bot.views.modals import completed_modal, update_modal

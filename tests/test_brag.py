@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot import services
-from bot.brag import BRAG_BOUND_RANK, BRAG_ORDER, Brag, brag_of, brag_params, brag_sql
+from bot.rules.brag import BRAG_BOUND_RANK, BRAG_ORDER, Brag, brag_of, brag_params, brag_sql
 from storage.db import Database
 from storage.models import Recommendation, Status
 

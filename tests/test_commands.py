@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import commands as c
+from bot.commands import grammar as c
 from bot.errors import UserError
 from storage.models import Status
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import dates
-from bot.dates import DATE_FORMS, DAY_FORMS, DueDate, find_timescale, parse_day, parse_due
 from bot.errors import UserError
+from bot.rules import dates
+from bot.rules.dates import DATE_FORMS, DAY_FORMS, DueDate, find_timescale, parse_day, parse_due
 
 # Child H's recommendations were accepted by the board in July 2014.
 ACCEPTED = date(2014, 7, 31)

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlmodel import col, func, select
 
-from bot import import_drafts
 from bot.errors import NotAllowed, UserError
-from bot.import_drafts import Draft
-from bot.plan_import import parse_file
+from bot.imports import drafts as import_drafts
+from bot.imports.drafts import Draft
+from bot.imports.plans import parse_file
 from bot.views import imports as views
 from storage.db import Database
 from storage.models import AuditLog, ImportDraft, Recommendation, Review

@@ -14,10 +14,10 @@ import yaml
 from slack_sdk import WebClient
 
 import handlers
+from bot.commands.dispatch import CommandRunner
 from bot.config import Settings
-from bot.runner import CommandRunner
 from bot.views import ids
-from handlers.deps import Deps
+from slack.deps import Deps
 from storage.db import Database
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,7 +167,9 @@ def test_every_action_id_is_one_the_views_use(registered: set[tuple[str, str]]) 
 
 
 def called_methods() -> set[str]:
-    source = "\n".join(p.read_text() for p in (REPO / "handlers").rglob("*.py"))
+    source = "\n".join(
+        p.read_text() for folder in ("handlers", "slack") for p in (REPO / folder).rglob("*.py")
+    )
     return set(re.findall(r"client\.([a-z]+_[A-Za-z_0-9]+)\b", source))
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot import reminders
-from bot.reminders import Policy, Subject
+from bot.reminders import due as reminders
+from bot.reminders.due import Policy, Subject
 from storage.models import Board, Status
 
 POLICY = Policy()

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from bot.config import Settings
 from bot.views import ids
-from handlers.app_factory import build_app, build_deps, wsgi_app
+from slack.apps import build_app, build_deps, wsgi_app
 from storage.db import Database
 from storage.models import (
     LedgerState,

@@ -16,9 +16,9 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from bot.errors import UserError
-from bot.importers import ParsedRecommendation
-from bot.importers.documents import extract_text
-from bot.importers.report_text import ReportParse, parse_action_plan_table, parse_report
+from bot.imports import ParsedRecommendation
+from bot.imports.documents import extract_text
+from bot.imports.report_text import ReportParse, parse_action_plan_table, parse_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
 SEEDS = FIXTURES.parent / "seeds"

@@ -20,10 +20,10 @@ from sqlmodel import select
 
 import app
 from bot import services
-from bot.console import MovableClock
+from bot.commands.dispatch import CommandRunner
 from bot.reports.issue import produce
 from bot.reports.xlsx import BRAG_FILLS
-from bot.runner import CommandRunner
+from console.shell import MovableClock
 from storage.db import Database
 from storage.models import IssuedReport
 from tests.conftest import ADMIN, CHAIR, CSC_LEAD, MEMBER, REPO

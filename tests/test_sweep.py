@@ -19,10 +19,10 @@ from sqlmodel import select
 
 from bot import services
 from bot.config import Settings
-from bot.scheduling import JOB_ID, TICK_SECONDS, build_scheduler
-from bot.sweep import Delivery, DeliveryFailed, Outgoing, Sweeper
-from handlers.notifier import SlackNotifier
-from handlers.slack_client import make_web_client
+from bot.reminders.scheduling import JOB_ID, TICK_SECONDS, build_scheduler
+from bot.reminders.sweep import Delivery, DeliveryFailed, Outgoing, Sweeper
+from slack.client import make_web_client
+from slack.notifier import SlackNotifier
 from storage import ledger
 from storage.db import Database
 from storage.models import LedgerState, Recommendation, ReminderLedger, Review, Status
@@ -414,7 +414,7 @@ def test_a_slack_holiday_status_counts_as_away(demo_db: Database, fake_slack: Fa
     ],
 )
 def test_which_slack_statuses_mean_away(text: str, emoji: str, away: bool) -> None:
-    from bot.reminders import status_says_away
+    from bot.reminders.due import status_says_away
 
     assert status_says_away(text, emoji) is away
 
@@ -432,9 +432,9 @@ def test_chairs_get_the_monthly_digest_once(demo_db: Database) -> None:
 def test_a_lead_officer_imported_by_email_is_found_in_slack_and_reminded(
     demo_db: Database, fake_slack: FakeSlack
 ) -> None:
-    from bot import importing
-    from bot.actors import SYSTEM
-    from bot.importers import ParsedRecommendation
+    from bot.imports import ParsedRecommendation
+    from bot.imports import records as importing
+    from bot.rules.permissions import SYSTEM
 
     with demo_db.unit_of_work() as uow:
         review = services.get_review(uow.session, "H")

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from bot import history, services
-from bot.actors import Actor, Role, board_roles
 from bot.errors import NotAllowed, UserError
 from bot.reports.csv import tracker_csv
 from bot.reports.docx import board_paper_docx
 from bot.reports.paper import BoardPaper, build_paper
 from bot.reports.xlsx import tracker_xlsx
+from bot.rules.permissions import Actor, Role, board_roles
 from storage import as_of as state_queries
 from storage.db import UnitOfWork
 from storage.models import IssuedReport, Review

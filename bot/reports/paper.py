@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import history, services
-from bot.brag import Thresholds
+from bot.rules.brag import Thresholds
 from bot.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries

@@ -12,8 +12,8 @@ import math
 from slack_sdk.models.blocks import Block, ConfirmObject
 from slack_sdk.models.views import View
 
-from bot.import_drafts import Draft
-from bot.importers import ParsedRecommendation
+from bot.imports import ParsedRecommendation
+from bot.imports.drafts import Draft
 from bot.views import ids
 from bot.views.blocks import (
     MESSAGE_BLOCKS,

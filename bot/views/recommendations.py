@@ -7,9 +7,9 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block
 
-from bot.brag import BRAG_EMOJI, Brag
-from bot.commands import help_lines
+from bot.commands.grammar import help_lines
 from bot.reads import RecommendationDetail, RecommendationPage, status_words
+from bot.rules.brag import BRAG_EMOJI, Brag
 from bot.views import ids
 from bot.views.blocks import (
     actions,

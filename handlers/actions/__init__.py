@@ -15,8 +15,8 @@ from handlers.actions import (
     recommendation_buttons,
     reminder_buttons,
 )
-from handlers.actions.registrar import Actions, LazyActions
-from handlers.deps import Deps
+from slack.deps import Deps
+from slack.registrar import Actions, LazyActions
 
 __all__ = ["MODULES", "Actions", "LazyActions", "register"]
 

@@ -11,19 +11,19 @@ from slack_sdk import WebClient
 
 from bot import evidence as capture
 from bot import services
-from bot.actors import Actor
+from bot.commands.dispatch import Reply
 from bot.errors import UserError
-from bot.runner import Reply
+from bot.rules.permissions import Actor
 from bot.views import evidence as views
 from bot.views import ids
 from bot.views.blocks import as_dicts
 from bot.views.recommendations import confirmation_blocks
-from handlers.actions.registrar import Actions
-from handlers.deps import Deps
 from handlers.events.evidence_capture import REACTION
-from handlers.modals import open_view
-from handlers.replies import answer, post_safely, refusal, run_action
-from handlers.slack_actor import team_of
+from slack.actors import team_of
+from slack.deps import Deps
+from slack.modals import open_view
+from slack.registrar import Actions
+from slack.replies import answer, post_safely, refusal, run_action
 
 
 def _ids(value: str) -> list[int]:

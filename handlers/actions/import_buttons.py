@@ -13,16 +13,16 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot import import_drafts
-from bot.actors import Actor
 from bot.errors import NotAllowed, UserError
+from bot.imports import drafts as import_drafts
+from bot.rules.permissions import Actor
 from bot.views import imports as views
-from handlers.actions.registrar import Actions
-from handlers.deps import Deps
-from handlers.import_preview import show_finished, show_page, tell
-from handlers.modals import open_view
-from handlers.replies import FOREIGN_TEAM
-from handlers.slack_actor import team_of
+from slack.actors import team_of
+from slack.deps import Deps
+from slack.import_preview import show_finished, show_page, tell
+from slack.modals import open_view
+from slack.registrar import Actions
+from slack.replies import FOREIGN_TEAM
 
 Click = Callable[[Actor, dict[str, Any], list[str], WebClient, logging.Logger], None]
 

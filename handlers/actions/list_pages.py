@@ -11,14 +11,14 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot import commands as c
+from bot.commands import grammar as c
+from bot.commands.dispatch import Reply
 from bot.errors import UserError
-from bot.runner import Reply
 from bot.views import ids
-from handlers.actions.registrar import Actions
-from handlers.deps import Deps
-from handlers.replies import answer
-from handlers.slack_actor import team_of
+from slack.actors import team_of
+from slack.deps import Deps
+from slack.registrar import Actions
+from slack.replies import answer
 
 PREVIOUS = ids.LIST_PAGE + "_prev"
 NEXT = ids.LIST_PAGE + "_next"

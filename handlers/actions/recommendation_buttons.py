@@ -9,15 +9,15 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import UserError
-from bot.runner import CommandRunner, Reply
 from bot.views import ids
-from handlers.actions.registrar import Actions
-from handlers.deps import Deps
-from handlers.home.publish import publish_home
-from handlers.modals import open_view, recommendation_modal
-from handlers.replies import answer, refusal, run_safely
-from handlers.slack_actor import team_of
+from slack.actors import team_of
+from slack.deps import Deps
+from slack.home import publish_home
+from slack.modals import open_view, recommendation_modal
+from slack.registrar import Actions
+from slack.replies import answer, refusal, run_safely
 from storage.models import UpdateSource
 
 # A button is a `/recs` command with the ref filled in.

@@ -11,18 +11,18 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot import reminder_replies
-from bot.actors import Actor
-from bot.runner import Reply
+from bot.commands.dispatch import Reply
+from bot.reminders import replies as reminder_replies
+from bot.rules.permissions import Actor
 from bot.views import ids
 from bot.views import reminders as views
 from bot.views.blocks import as_dicts
 from bot.views.modals import impact_modal
-from handlers.actions.registrar import Actions
-from handlers.deps import Deps
-from handlers.modals import open_view
-from handlers.notifier import SlackNotifier
-from handlers.replies import answer, run_action
+from slack.deps import Deps
+from slack.modals import open_view
+from slack.notifier import SlackNotifier
+from slack.registrar import Actions
+from slack.replies import answer, run_action
 
 
 def register(app: Actions, deps: Deps) -> None:

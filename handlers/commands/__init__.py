@@ -7,7 +7,7 @@ from types import ModuleType
 from slack_bolt import App
 
 from handlers.commands import recs
-from handlers.deps import Deps
+from slack.deps import Deps
 
 MODULES: list[ModuleType] = [recs]
 

@@ -15,11 +15,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import commands as c
+from bot.commands import grammar as c
 from bot.errors import UserError
-from handlers.deps import Deps
-from handlers.modals import command_modal, open_view
-from handlers.replies import acknowledge, follow_up, refusal, run_safely
+from slack.deps import Deps
+from slack.modals import command_modal, open_view
+from slack.replies import acknowledge, follow_up, refusal, run_safely
 
 COMMAND = "/recs"
 READ_ONLY = (c.Help, c.Home, c.ListRecs, c.Show, c.Summary, c.Theme)

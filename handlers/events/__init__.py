@@ -6,8 +6,8 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from handlers.deps import Deps
 from handlers.events import evidence_capture, reminder_replies
+from slack.deps import Deps
 
 MODULES: list[ModuleType] = [evidence_capture, reminder_replies]
 

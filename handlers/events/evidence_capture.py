@@ -21,8 +21,8 @@ from bot.evidence import (
 )
 from bot.views import evidence as views
 from bot.views.blocks import as_dicts
-from handlers.deps import Deps
-from handlers.replies import post_safely
+from slack.deps import Deps
+from slack.replies import post_safely
 
 REACTION = "paperclip"
 RECORDED_SUBTYPES = (None, "file_share")

@@ -9,10 +9,10 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import reminder_replies
+from bot.reminders import replies as reminder_replies
 from bot.views import reminders as views
-from handlers.deps import Deps
-from handlers.notifier import SlackNotifier
+from slack.deps import Deps
+from slack.notifier import SlackNotifier
 
 IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join"}
 

@@ -6,8 +6,8 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from handlers.deps import Deps
 from handlers.home import app_home
+from slack.deps import Deps
 
 MODULES: list[ModuleType] = [app_home]
 

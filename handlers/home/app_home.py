@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers.deps import Deps
-from handlers.home.publish import publish_home
+from slack.deps import Deps
+from slack.home import publish_home
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,8 +6,8 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from handlers.deps import Deps
 from handlers.shortcuts import add_as_evidence
+from slack.deps import Deps
 
 MODULES: list[ModuleType] = [add_as_evidence]
 

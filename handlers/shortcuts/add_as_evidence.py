@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 
 from bot.views import evidence as views
 from bot.views import ids
-from handlers.deps import Deps
 from handlers.events.evidence_capture import message_from, permalink_of
-from handlers.modals import open_view
+from slack.deps import Deps
+from slack.modals import open_view
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,8 +6,8 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from handlers.deps import Deps
 from handlers.views import evidence_submitted, impact_submitted, import_submitted, submitted
+from slack.deps import Deps
 
 MODULES: list[ModuleType] = [submitted, evidence_submitted, import_submitted, impact_submitted]
 

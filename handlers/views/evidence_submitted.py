@@ -14,11 +14,11 @@ from bot import services
 from bot.errors import UserError
 from bot.views import evidence as views
 from bot.views import ids
-from handlers.deps import Deps
 from handlers.events.evidence_capture import tell_in_thread
-from handlers.replies import FOREIGN_TEAM, post_safely
-from handlers.slack_actor import team_of
-from handlers.views.form_values import Form, refuse
+from slack.actors import team_of
+from slack.deps import Deps
+from slack.forms import Form, refuse
+from slack.replies import FOREIGN_TEAM, post_safely
 
 
 def _message(form: Form, user_id: str) -> capture.ChannelMessage:

@@ -8,14 +8,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import reminder_replies
 from bot.errors import UserError
+from bot.reminders import replies as reminder_replies
 from bot.views import ids
 from bot.views.modals import IMPACT_FINDING
-from handlers.deps import Deps
-from handlers.replies import FOREIGN_TEAM, post_safely
-from handlers.slack_actor import team_of
-from handlers.views.form_values import Form, refuse
+from slack.actors import team_of
+from slack.deps import Deps
+from slack.forms import Form, refuse
+from slack.replies import FOREIGN_TEAM, post_safely
 
 
 def register(app: App, deps: Deps) -> None:

@@ -14,17 +14,17 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import import_drafts
-from bot.actors import Actor
 from bot.errors import NotAllowed, UserError
-from bot.import_drafts import Draft
-from bot.plan_import import accepted_on, parse_file
+from bot.imports import drafts as import_drafts
+from bot.imports.drafts import Draft
+from bot.imports.plans import accepted_on, parse_file
+from bot.rules.permissions import Actor
 from bot.views import imports as views
-from handlers.deps import Deps
-from handlers.import_preview import post_preview, read_shared_file, show_page, tell
-from handlers.replies import FOREIGN_TEAM
-from handlers.slack_actor import team_of
-from handlers.views.form_values import FieldError, Form, guess_block, refuse
+from slack.actors import team_of
+from slack.deps import Deps
+from slack.forms import FieldError, Form, guess_block, refuse
+from slack.import_preview import post_preview, read_shared_file, show_page, tell
+from slack.replies import FOREIGN_TEAM
 
 FIRST_BOX = views.paste_field(1)
 PASTED = "pasted.txt"  # read as a plain-text report

@@ -13,17 +13,17 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import commands as c
 from bot import services
-from bot.actors import Actor
+from bot.commands import grammar as c
+from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import NotAllowed, UserError
-from bot.runner import CommandRunner, Reply
+from bot.rules.permissions import Actor
 from bot.views import ids
-from handlers.deps import Deps
-from handlers.replies import FOREIGN_TEAM
-from handlers.slack_actor import team_of
-from handlers.views.confirm import confirm
-from handlers.views.form_values import FieldError, Form, guess_block, refuse
+from slack.actors import team_of
+from slack.confirm import confirm
+from slack.deps import Deps
+from slack.forms import FieldError, Form, guess_block, refuse
+from slack.replies import FOREIGN_TEAM
 from storage.models import UpdateSource
 
 ADD_WORDS = {

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import MovableClock
 from bot.demo import load_demo
+from console.shell import MovableClock
 from storage.db import Database
 from tests import databases
 from tests.e2e.server import SIGNING_SECRET, ServeProcess, serve

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.runner import CommandRunner
+from bot.commands.dispatch import CommandRunner
 from bot.views import ids
 from storage.db import Database
 from storage.models import BoardRole, Evidence, Person, Recommendation, Status
@@ -393,9 +393,10 @@ def test_a_lead_officer_imported_by_email_owns_their_recommendations_from_their_
     Slack, their first `/recs` already lists what they lead, and their updates are theirs."""
     from datetime import date
 
-    from bot import importing, services
-    from bot.actors import SYSTEM
-    from bot.importers import ParsedRecommendation
+    from bot import services
+    from bot.imports import ParsedRecommendation
+    from bot.imports import records as importing
+    from bot.rules.permissions import SYSTEM
 
     with app_db.unit_of_work() as uow:
         review = services.get_review(uow.session, "H")

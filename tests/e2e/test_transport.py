@@ -10,7 +10,7 @@ import httpx
 from sqlmodel import col, select
 
 from bot import services
-from bot.actors import SYSTEM, Actor
+from bot.rules.permissions import SYSTEM, Actor
 from storage.db import Database
 from storage.models import Recommendation, UpdateSource
 from tests.e2e.helpers import acked, fingerprint, shown
@@ -136,7 +136,7 @@ def test_each_kind_of_request_goes_to_the_app_that_answers_it() -> None:
     shortcuts through bolt's default app: the router tells them apart by the body alone."""
     from urllib.parse import urlencode
 
-    from handlers.app_factory import CLICK, COMMAND, EVENT, OTHER, kind_of
+    from slack.apps import CLICK, COMMAND, EVENT, OTHER, kind_of
 
     def form(payload: dict[str, object]) -> bytes:
         return urlencode({"payload": json.dumps(payload)}).encode()

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot.console import MovableClock
 from bot.demo import load_demo
+from console.shell import MovableClock
 from storage.db import Database
 from storage.models import ProgressUpdate, Recommendation, Status
 from tests import databases

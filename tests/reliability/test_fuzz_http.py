@@ -14,7 +14,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import commands as c
+from bot.commands import grammar as c
 from bot.errors import UserError
 from tests.e2e.server import SIGNING_SECRET, ServeProcess
 from tests.reliability.live import Fingerprint, Tally, record, scaled

@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot import importing, services
-from bot.actors import SYSTEM
+from bot import services
 from bot.errors import UserError
-from bot.importers import ParsedRecommendation
+from bot.imports import ParsedRecommendation
+from bot.imports import records as importing
+from bot.rules.permissions import SYSTEM
 from storage import queries
 from storage.db import Database
 
@@ -29,13 +30,13 @@ class FileParse:
 def parse_file(filename: str, content: bytes, accepted_on: date | None = None) -> FileParse:
     suffix = Path(filename).suffix.lower()
     if suffix in PLAN_SUFFIXES:
-        from bot.importers.action_plan import parse_plan, read_rows
+        from bot.imports.action_plan import parse_plan, read_rows
 
         plan = parse_plan(read_rows(content=content, filename=filename), accepted_on)
         return FileParse(plan.recommendations, plan.errors)
     if suffix in REPORT_SUFFIXES:
-        from bot.importers.documents import extract_text
-        from bot.importers.report_text import parse_report
+        from bot.imports.documents import extract_text
+        from bot.imports.report_text import parse_report
 
         report = parse_report(extract_text(content, filename), accepted_on)
         errors = [] if report.recommendations else ["No recommendations found in the report."]

@@ -14,11 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
-from bot.import_drafts import Draft
-from bot.plan_import import PLAN_SUFFIXES, REPORT_SUFFIXES
+from bot.imports.drafts import Draft
+from bot.imports.plans import PLAN_SUFFIXES, REPORT_SUFFIXES
 from bot.views import imports as views
 from bot.views.blocks import as_dicts
-from handlers.replies import post_safely
+from slack.replies import post_safely
 
 log = logging.getLogger(__name__)
 

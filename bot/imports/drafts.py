@@ -15,11 +15,13 @@ from typing import Any
 
 from sqlalchemy import update
 
-from bot import dates, importing, services
-from bot.actors import Actor, Role, board_roles, require
+from bot import services
 from bot.errors import NotFound, UserError
-from bot.importers import ParsedRecommendation
-from bot.plan_import import FileParse
+from bot.imports import ParsedRecommendation
+from bot.imports import records as importing
+from bot.imports.plans import FileParse
+from bot.rules import dates
+from bot.rules.permissions import Actor, Role, board_roles, require
 from storage import queries
 from storage.db import UnitOfWork
 from storage.models import ImportDraft

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from bot.sweep import Delivery, Outgoing, Sweeper
+from bot.reminders.sweep import Delivery, Outgoing, Sweeper
 from bot.views.text import blocks_to_text
 from storage.db import Database
 

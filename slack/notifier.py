@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.reminders import status_says_away
-from bot.sweep import METADATA_EVENT, Delivery, DeliveryFailed, Outgoing
+from bot.reminders.due import status_says_away
+from bot.reminders.sweep import METADATA_EVENT, Delivery, DeliveryFailed, Outgoing
 from bot.views.blocks import as_dicts
-from handlers.slack_actor import SlackActors
+from slack.actors import SlackActors
 
 log = logging.getLogger(__name__)
 

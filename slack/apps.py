@@ -22,11 +22,11 @@ from sqlalchemy import literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
 import handlers
+from bot.commands.dispatch import CommandRunner
 from bot.config import Settings
-from bot.runner import CommandRunner
 from handlers import actions, commands, events, home
-from handlers.deps import Deps
-from handlers.slack_client import make_web_client
+from slack.client import make_web_client
+from slack.deps import Deps
 from storage.db import Database, is_connection_error
 from storage.replay import claim_signature
 

@@ -11,9 +11,9 @@ import shlex
 from dataclasses import dataclass
 from datetime import date
 
-from bot import dates
 from bot.errors import UserError
-from bot.refs import looks_like_ref, normalise_ref
+from bot.rules import dates
+from bot.rules.refs import looks_like_ref, normalise_ref
 from storage.models import Status
 
 MAX_COMMAND = 4000

@@ -10,9 +10,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.commands.dispatch import CommandRunner
 from bot.config import Settings
-from bot.runner import CommandRunner
-from handlers.slack_actor import SlackActors
+from slack.actors import SlackActors
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -38,9 +38,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot import dates
 from bot.errors import UserError
-from bot.importers import ParsedRecommendation
+from bot.imports import ParsedRecommendation
+from bot.rules import dates
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from bot import dates, services
-from bot.actors import Actor
+from bot import services
 from bot.errors import UserError
+from bot.rules import dates
+from bot.rules.permissions import Actor
 from storage import ledger
 from storage.db import Database
 from storage.models import Recommendation, Status, UpdateSource

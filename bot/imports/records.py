@@ -8,9 +8,9 @@ from datetime import UTC, datetime, time
 from sqlmodel import select
 
 from bot import services
-from bot.actors import Actor
 from bot.errors import UserError
-from bot.importers import ParsedRecommendation
+from bot.imports import ParsedRecommendation
+from bot.rules.permissions import Actor
 from storage.db import UnitOfWork
 from storage.models import (
     Evidence,

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import services
-from bot.actors import SYSTEM, Actor
+from bot.rules.permissions import SYSTEM, Actor
 from storage import queries
 from storage.db import Database
 

@@ -17,7 +17,7 @@ from bot.views.modals import (
     settings_modal,
     update_modal,
 )
-from handlers.replies import post_safely
+from slack.replies import post_safely
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import commands as c
 from bot import reads, services, summary
-from bot.actors import Actor, Role, board_roles, roles_on
-from bot.brag import Thresholds
+from bot.commands import grammar as c
 from bot.errors import NotFound, UserError
-from bot.reminders import Kind
+from bot.reminders.due import Kind
+from bot.rules.brag import Thresholds
+from bot.rules.permissions import Actor, Role, board_roles, roles_on
 from bot.views import recommendations as views
 from bot.views import summary as summary_views
 from storage import queries
@@ -30,7 +30,7 @@ from storage.models import Person, Status, UpdateSource
 from storage.queries import RecommendationFilter
 
 if TYPE_CHECKING:
-    from bot.sweep import Notifier
+    from bot.reminders.sweep import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -470,7 +470,7 @@ class CommandRunner:
 
     def _remind(self, actor: Actor, cmd: c.Remind) -> Reply:
         """The owner's reminder now: checked before the ack, sent after it."""
-        from bot import sweep
+        from bot.reminders import sweep
 
         with self.read() as uow:
             rec = services.get_recommendation(uow.session, cmd.ref)

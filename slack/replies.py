@@ -14,14 +14,14 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.actors import Actor
+from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import UserError
-from bot.runner import CommandRunner, Reply
+from bot.rules.permissions import Actor
 from bot.views.blocks import as_dicts
 from bot.views.recommendations import error_blocks
 
 if TYPE_CHECKING:
-    from handlers.deps import Deps
+    from slack.deps import Deps
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def run_action(
     """A button's write, as the person who clicked it: refused from another workspace, and a
     person's error or a database outage answered (ephemeral, nothing written). Returns what
     the use case returned, or None when the person has been answered already."""
-    from handlers.slack_actor import team_of
+    from slack.actors import team_of
 
     user_id = body["user"]["id"]
     team_id = team_of(body)

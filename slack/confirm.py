@@ -6,9 +6,9 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.runner import Reply
+from bot.commands.dispatch import Reply
 from bot.views.blocks import as_dicts
-from handlers.replies import post_safely
+from slack.replies import post_safely
 
 
 def confirm(client: WebClient, user_id: str, reply: Reply, logger: logging.Logger) -> None:

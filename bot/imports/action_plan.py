@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from bot import dates
 from bot.errors import UserError
-from bot.importers import ParsedRecommendation
+from bot.imports import ParsedRecommendation
+from bot.rules import dates
 
 # Header words a business manager would use, per field, most specific first.
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.sweep import Sweeper
+from bot.reminders.sweep import Sweeper
 
 log = logging.getLogger(__name__)
 

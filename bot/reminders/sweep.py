@@ -22,11 +22,11 @@ from dateutil.relativedelta import relativedelta
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import reminders as policy_rules
 from bot import services
-from bot.actors import SYSTEM
-from bot.brag import Thresholds, brag_for
-from bot.reminders import DueReminder, Kind, Policy, Subject
+from bot.reminders import due as policy_rules
+from bot.reminders.due import DueReminder, Kind, Policy, Subject
+from bot.rules.brag import Thresholds, brag_for
+from bot.rules.permissions import SYSTEM
 from bot.views import reminders as views
 from storage import ledger, queries
 from storage.db import Database

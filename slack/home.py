@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.home import home_page
 from bot.views.home import home_view
-from handlers.replies import post_safely
+from slack.replies import post_safely
 from storage.db import Database
 
 

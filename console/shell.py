@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time
 from typing import TextIO
 
-from bot import dates
-from bot.actors import Actor
+from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import UserError
-from bot.runner import CommandRunner, Reply
+from bot.rules import dates
+from bot.rules.permissions import Actor
 from bot.views.text import blocks_to_text
 from storage import queries
 from storage.db import Database
