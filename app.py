@@ -11,20 +11,12 @@ import argparse
 import gc
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import compose
 from bot.config import Settings
-from storage.db import Database, masked
-
-if TYPE_CHECKING:
-    from slack_bolt import App
-
-    from slack.deps import Deps
-
-if TYPE_CHECKING:
-    from bot.reminders.sweep import Sweeper
+from storage.db import masked
 
 log = logging.getLogger("recs")
 
@@ -85,42 +77,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def open_database(settings: Settings, **kwargs: object) -> Database:
-    db = Database(settings.database_url, **kwargs)  # type: ignore[arg-type]
-    log.info("database %s", masked(settings.database_url))
-    db.ensure_migrated()
-    return db
-
-
 def run_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import DEMO_START, load_demo
-    from console.shell import Console, MovableClock
+    from bot.demo import DEMO_START
+    from console.clock import MovableClock
+    from console.shell import PROMPT
 
-    clock = MovableClock(DEMO_START if args.demo else None)
-    db = open_database(settings, clock=clock)
-    if args.demo:
-        print(load_demo(db))
-    console = Console(db, clock, on_tick=_console_reminders(db))
+    console = compose.console(
+        settings, MovableClock(DEMO_START if args.demo else None), demo=args.demo
+    )
     if args.as_user:
         console.switch(args.as_user)
     interactive = sys.stdin.isatty()
-    lines = _prompted_lines() if interactive else sys.stdin
-    console.run(lines, interactive=interactive)
+    console.run(compose.console_lines(interactive, PROMPT), interactive=interactive)
     return 0
-
-
-def _prompted_lines() -> Iterator[str]:
-    while True:
-        try:
-            yield input("recs> ")
-        except EOFError:
-            return
 
 
 def run_db(args: argparse.Namespace, settings: Settings) -> int:
     from storage.migrate import current_revision
 
-    db = open_database(settings)
+    db = compose.open_database(settings)
     print(f"{masked(settings.database_url)} is at revision {current_revision(db.engine)}")
     return 0
 
@@ -128,28 +103,14 @@ def run_db(args: argparse.Namespace, settings: Settings) -> int:
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports.plans import import_file
 
-    db = open_database(settings)
     return import_file(
-        db,
+        compose.open_database(settings),
         args.file,
         review=args.review,
         title=args.title,
         board=args.board or settings.recs_board,
         dry_run=args.dry_run,
     )
-
-
-def _slack_deps(settings: Settings) -> tuple[Deps, App]:
-    """The Deps and the bolt App shared by `serve` and `socket`."""
-    from slack.actors import sync_agency_usergroups
-    from slack.apps import build_app, build_deps, pinned_clock
-
-    clock = pinned_clock(settings)
-    db = open_database(settings, **({"clock": clock} if clock else {}))
-    deps = build_deps(settings, db)
-    if settings.recs_agency_usergroups:
-        sync_agency_usergroups(deps.client, db, settings.recs_agency_usergroups)
-    return deps, build_app(deps)
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -161,9 +122,9 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token or not settings.slack_signing_secret:
         print("serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.", file=sys.stderr)
         return 2
-    deps, app = _slack_deps(settings)
+    deps, app = compose.slack_app(settings)
     if args.with_scheduler:
-        start_scheduler(settings, deps.db)  # type: ignore[attr-defined]
+        compose.start_scheduler(settings, deps.db)
     log.info("serving POST /slack/events and GET /healthz on %s:%s", args.host, settings.port)
     wsgi = serve_app(deps, app)
     # Everything built so far (modules, mappers, bolt, the listeners) lives as long as the
@@ -171,13 +132,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     # make, instead of pausing a request for tens of milliseconds.
     gc.collect()
     gc.freeze()
-    waitress.serve(
-        wsgi,
-        host=args.host,
-        port=settings.port,
-        threads=args.threads,
-        ident="recs",
-    )
+    waitress.serve(wsgi, host=args.host, port=settings.port, threads=args.threads, ident="recs")
     return 0
 
 
@@ -188,54 +143,26 @@ def run_socket(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token or not settings.slack_app_token:
         print("socket needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN.", file=sys.stderr)
         return 2
-    deps, app = _slack_deps(settings)
-    start_scheduler(settings, deps.db)  # type: ignore[attr-defined]
+    deps, app = compose.slack_app(settings)
+    compose.start_scheduler(settings, deps.db)
     SocketModeHandler(app, settings.slack_app_token).start()
     return 0
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.errors import UserError
-    from bot.reports.issue import produce
     from bot.rules.dates import parse_day
 
-    db = open_database(settings)
+    services = compose.services_for(settings, compose.open_database(settings))
     try:
         as_of = parse_day(args.as_of) if args.as_of else None
-        with db.unit_of_work(write=False) as uow:
-            made, _paper = produce(uow.session, args.review, args.format, as_of, uow.now)
+        made = services.reports.export(args.review, args.format, as_of)
     except UserError as exc:
         print(exc, file=sys.stderr)
         return 2
     args.output.write_bytes(made.content)
     print(f"Wrote {made.title} to {args.output} ({len(made.content):,} bytes).")
     return 0
-
-
-def _console_reminders(db: Database) -> Callable[[], Iterable[str]]:
-    """Reminders print as they fire: on every `/time`, and each minute of real time."""
-    from bot.reminders.scheduling import start_background
-    from console.notifier import reminder_tick
-
-    sweeper, on_tick = reminder_tick(db)
-    start_background(sweeper)
-    return on_tick
-
-
-def slack_sweeper(settings: Settings, db: Database) -> Sweeper:
-    """The sweep sending through Slack (scheduler, remind, and socket/serve with a scheduler)."""
-    from bot.reminders.sweep import Sweeper
-    from slack.client import make_web_client
-    from slack.notifier import SlackNotifier
-
-    return Sweeper(db, SlackNotifier(make_web_client(settings)))
-
-
-def start_scheduler(settings: Settings, db: Database) -> None:
-    """APScheduler in the background of `socket` or `serve --with-scheduler`."""
-    from bot.reminders.scheduling import start_background
-
-    start_background(slack_sweeper(settings, db))
 
 
 def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
@@ -245,7 +172,7 @@ def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token:
         print("scheduler needs SLACK_BOT_TOKEN.", file=sys.stderr)
         return 2
-    sweeper = slack_sweeper(settings, open_database(settings))
+    sweeper = compose.slack_sweeper(settings, compose.open_database(settings))
     safe_sweep(sweeper)  # at once, not a minute after a restart
     log.info("scheduler %s: sweeping every minute", sweeper.worker)
     build_scheduler(sweeper, blocking=True).start()
@@ -267,9 +194,8 @@ def run_remind(args: argparse.Namespace, settings: Settings) -> int:
             print(f"--at {args.at!r} is not an ISO date-time, e.g. 2015-03-02T09:30", file=sys.stderr)
             return 2
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
-    pinned = at
-    db = open_database(settings, clock=lambda: pinned)
-    result = slack_sweeper(settings, db).sweep(at)
+    db = compose.open_database(settings, compose.pinned_at(at))
+    result = compose.slack_sweeper(settings, db).sweep(at)
     print(f"reminders at {at.isoformat()}: {result.describe()}")
     return 1 if result.failed else 0
 

@@ -100,7 +100,7 @@ def actors(seed: SeedResult) -> dict[str, Actor]:
 def run_view(name: str, db: Database, actor: Actor, seed: SeedResult) -> str:
     """The views that are not a /recs command, through the bot functions their handlers call."""
     if name == "@home":
-        from bot.home import home_page
+        from bot.services.home import home_page
         from bot.views.home import home_view
 
         with db.unit_of_work(write=False) as uow:
@@ -108,7 +108,7 @@ def run_view(name: str, db: Database, actor: Actor, seed: SeedResult) -> str:
         home_view(page, db.clock().date())
         return "ok"
     if name == "@evidence":
-        from bot import evidence
+        from bot.services import evidence
 
         message = evidence.ChannelMessage(
             channel_id=seed.channel,

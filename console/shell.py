@@ -6,7 +6,6 @@ It runs the same parser, services and views as Slack; only the transport differs
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time
 from typing import TextIO
@@ -15,9 +14,9 @@ from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import UserError
 from bot.rules import dates
 from bot.rules.permissions import Actor
+from bot.services import Services
 from bot.views.text import blocks_to_text
-from storage import queries
-from storage.db import Database
+from console.clock import MovableClock
 from storage.models import UpdateSource
 
 PROMPT = "recs> "
@@ -30,53 +29,30 @@ CONSOLE_HELP = """Console commands:
   /quit              leave"""
 
 
-class MovableClock:
-    """Real time by default; the console's `/time` pins it for demos."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self._pinned = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self._lock:
-            return self._pinned or datetime.now(UTC)
-
-    def set(self, when: datetime) -> None:
-        with self._lock:
-            self._pinned = when
-
-
 class Console:
     def __init__(
         self,
-        db: Database,
+        services: Services,
         clock: MovableClock,
         *,
         out: TextIO = sys.stdout,
         on_tick: Callable[[], Iterable[str]] | None = None,
     ) -> None:
-        self.db = db
+        self.services = services
         self.clock = clock
         self.out = out
-        self.runner = CommandRunner(db, source=UpdateSource.console)
+        self.runner = CommandRunner(services, source=UpdateSource.console)
         self.actor = self._default_actor()
         self.on_tick = on_tick  # reminders that fire when the clock moves (the scheduler)
 
     def _default_actor(self) -> Actor:
-        with self.db.unit_of_work(write=False) as uow:
-            board = queries.first_board(uow.session)
-            admins = (
-                queries.people_with_role(uow.session, board.id, "admin")
-                if board and board.id
-                else []
-            )
-        if admins:
-            return Actor(admins[0].id, admins[0].name)
+        admin = self.services.reads.first_admin()
+        if admin is not None:
+            return Actor(admin.id, admin.name)
         return Actor("U0CONSOLE", "console", is_workspace_admin=True)
 
     def _has_reviews(self) -> bool:
-        with self.db.unit_of_work(write=False) as uow:
-            return bool(queries.first_review(uow.session))
+        return self.services.reads.has_reviews()
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -132,8 +108,7 @@ class Console:
             self.show(reply.later())
 
     def switch(self, handle: str) -> None:
-        with self.db.unit_of_work(write=False) as uow:
-            found = queries.person_by_name_or_email(uow.session, handle)
+        found = self.services.reads.person_named(handle)
         if not found:
             self.say(f"No one called {handle}. Try /who.")
             return
@@ -141,8 +116,7 @@ class Console:
         self.say(f"Now acting as {found.name}.")
 
     def who(self) -> None:
-        with self.db.unit_of_work(write=False) as uow:
-            people = queries.all_people(uow.session)
+        people = self.services.reads.people()
         self.say(f"You are {self.actor.name}. People: " + ", ".join(p.name for p in people))
 
     def move_clock(self, text: str) -> None:

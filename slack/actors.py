@@ -19,10 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import services
-from bot.rules.permissions import SYSTEM, Actor
-from storage import queries
-from storage.db import Database
+from bot.rules.permissions import Actor
+from bot.services.people import People
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +50,12 @@ class SlackActors:
         self,
         client: WebClient,
         *,
-        db: Database | None = None,
+        people: People | None = None,
         ttl: float = USER_TTL_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
-        self.db = db  # with it, a person's first request adopts their imported email
+        self.people = people  # with them, a person's first request adopts their imported email
         self.ttl = ttl
         self._monotonic = monotonic
         self._profiles: dict[str, tuple[float, SlackProfile | None]] = {}
@@ -125,8 +123,8 @@ class SlackActors:
 
     def actor(self, user_id: str, team_id: str | None) -> Actor:
         found = self.profile(user_id)
-        if self.db is not None and found and found.email and user_id not in self._adopted:
-            self._adopt(self.db, user_id, found.name, found.email)
+        if self.people is not None and found and found.email and user_id not in self._adopted:
+            self._adopt(self.people, user_id, found.name, found.email)
         return Actor(
             user_id=user_id,
             name=found.name if found else "",
@@ -134,11 +132,11 @@ class SlackActors:
             is_workspace_admin=bool(found and found.is_admin) and not self.is_foreign(team_id),
         )
 
-    def _adopt(self, db: Database, user_id: str, name: str, email: str) -> None:
+    def _adopt(self, people: People, user_id: str, name: str, email: str) -> None:
         """Once per person and process: what an imported plan gave their email is theirs
         before the request that follows reads or checks it."""
         try:
-            if services.adopt_email_placeholder(db, user_id, name, email):
+            if people.adopt_email_placeholder(user_id, name, email):
                 log.info("linked an imported lead officer to %s", user_id)
         except SQLAlchemyError as exc:
             # The request meets the same database and answers for itself; try next time.
@@ -147,24 +145,17 @@ class SlackActors:
         with self._lock:
             self._adopted.add(user_id)
 
-    def remember(self, db: Database, user_id: str) -> None:
+    def remember(self, user_id: str) -> None:
         """Stores the person's name, email and time zone (reminders use the zone)."""
         found = self.profile(user_id)
-        if found is None:
+        if found is None or self.people is None:
             return
-        with db.unit_of_work() as uow:
-            services.ensure_person(
-                uow.session,
-                user_id,
-                found.name,
-                email=found.email,
-                tz=found.tz,
-                is_workspace_admin=found.is_admin,
-            )
-            uow.commit()
+        self.people.remember(
+            user_id, found.name, email=found.email, tz=found.tz, is_workspace_admin=found.is_admin
+        )
 
 
-def sync_agency_usergroups(client: WebClient, db: Database, groups: dict[str, str]) -> int:
+def sync_agency_usergroups(client: WebClient, people: People, groups: dict[str, str]) -> int:
     """Adds each Slack user group's members to its agency (RECS_AGENCY_USERGROUPS).
 
     Members are only added, never removed: leaving a Slack group should not silently take
@@ -177,14 +168,8 @@ def sync_agency_usergroups(client: WebClient, db: Database, groups: dict[str, st
         except (SlackApiError, SlackClientError) as exc:
             log.warning("usergroups.users.list %s failed: %s", usergroup, type(exc).__name__)
             continue
-        with db.unit_of_work() as uow:
-            board = queries.first_board(uow.session)
-            if board is None or board.id is None:
-                return checked
-            agency = services.find_agency(uow.session, board.id, agency_name)
-            for user_id in members:
-                services.ensure_person(uow.session, user_id)
-                services.add_agency_member(uow, SYSTEM, agency, user_id)
-                checked += 1
-            uow.commit()
+        added = people.join_agency(agency_name, members)
+        if added is None:
+            return checked  # no board yet
+        checked += added
     return checked

@@ -22,10 +22,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
 import handlers
-from bot.commands.dispatch import CommandRunner
-from bot.config import Settings
 from handlers import actions, commands, events, home
-from slack.client import make_web_client
 from slack.deps import Deps
 from storage.db import Database, is_connection_error
 from storage.replay import claim_signature
@@ -36,21 +33,6 @@ HEALTH_PATH = "/healthz"
 log = logging.getLogger("recs.slack")
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def pinned_clock(settings: Settings) -> Callable[[], datetime] | None:
-    """RECS_CLOCK pins the clock for tests and demos, so BRAG colours are stable."""
-    when = settings.recs_clock
-    if when is None:
-        return None
-    pinned = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return lambda: pinned
-
-
-def build_deps(settings: Settings, db: Database) -> Deps:
-    return Deps(
-        settings=settings, db=db, runner=CommandRunner(db), client=make_web_client(settings)
-    )
 
 
 def build_app(deps: Deps) -> App:

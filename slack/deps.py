@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.commands.dispatch import CommandRunner
 from bot.config import Settings
+from bot.services import Services
 from slack.actors import SlackActors
 from storage.db import Database
 
@@ -31,8 +32,13 @@ class Deps:
     _after: ThreadPoolExecutor = field(init=False, repr=False)
     _slow: ThreadPoolExecutor = field(init=False, repr=False)
 
+    @property
+    def services(self) -> Services:
+        """The use cases every listener calls (the runner's: one set per process)."""
+        return self.runner.services
+
     def __post_init__(self) -> None:
-        self.actors = SlackActors(self.client, db=self.db)
+        self.actors = SlackActors(self.client, people=self.services.people)
         self._after = ThreadPoolExecutor(AFTER_WORKERS, thread_name_prefix="recs-after")
         self._slow = ThreadPoolExecutor(SLOW_WORKERS, thread_name_prefix="recs-slow")
 

@@ -6,14 +6,11 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.home import home_page
+from bot.services import Reads
 from bot.views.home import home_view
 from slack.replies import post_safely
-from storage.db import Database
 
 
-def publish_home(db: Database, client: WebClient, user_id: str, logger: logging.Logger) -> None:
-    today = db.clock().date()
-    with db.unit_of_work(write=False) as uow:
-        page = home_page(uow.session, user_id, today)
+def publish_home(reads: Reads, client: WebClient, user_id: str, logger: logging.Logger) -> None:
+    page, today = reads.home_page(user_id), reads.today()
     post_safely(client.views_publish, logger, user_id=user_id, view=home_view(page, today))

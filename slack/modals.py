@@ -1,5 +1,5 @@
-"""Opens the modals, reading what they show from the database (bot/home.py) and building
-them with bot/views/modals.py."""
+"""Opens the modals, reading what they show through the read use cases and building them
+with bot/views/modals.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import services
-from bot.home import agency_choices, review_choices, settings_form
+from bot.services import Reads
 from bot.views.imports import import_modal
 from bot.views.modals import (
     add_modal,
@@ -18,32 +17,27 @@ from bot.views.modals import (
     update_modal,
 )
 from slack.replies import post_safely
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def command_modal(db: Database, name: str, channel_id: str | None) -> View | None:
+def command_modal(reads: Reads, name: str, channel_id: str | None) -> View | None:
     """The modal a `/recs` command asked for (`Reply.modal`)."""
-    with db.unit_of_work(write=False) as uow:
-        if name == "add":
-            return add_modal(
-                review_choices(uow.session), agency_choices(uow.session), channel_id=channel_id
-            )
-        if name == "settings":
-            found = settings_form(uow.session)
-            return settings_modal(*found) if found else None
+    if name == "add":
+        return add_modal(reads.review_choices(), reads.agency_choices(), channel_id=channel_id)
+    if name == "settings":
+        found = reads.settings_form()
+        return settings_modal(*found) if found else None
     if name == "import":
         return import_modal(channel_id=channel_id)
     log.warning("no modal called %s", name)
     return None
 
 
-def recommendation_modal(db: Database, kind: str, ref: str, channel_id: str | None) -> View:
+def recommendation_modal(reads: Reads, kind: str, ref: str, channel_id: str | None) -> View:
     """The update or completed modal for one recommendation; UserError if the ref is unknown."""
-    with db.unit_of_work(write=False) as uow:
-        rec = services.get_recommendation(uow.session, ref)
-        ref, text = rec.ref, rec.text
+    rec = reads.recommendation(ref)
+    ref, text = rec.ref, rec.text
     if kind == "completed":
         return completed_modal(ref, text, channel_id=channel_id)
     return update_modal(ref, text, channel_id=channel_id)

@@ -1,4 +1,4 @@
-"""Sends a `Reply` (bot/runner.py) the Slack way: the ack, then whatever follows it.
+"""Sends a `Reply` (bot/commands/replies.py) the Slack way: the ack, then whatever follows it.
 
 Ephemeral or in-channel text goes in the ack itself; modals, uploads, direct messages and
 slow work (`Reply.later`) follow it, so Slack always gets its answer within three seconds.
@@ -19,6 +19,7 @@ from bot.errors import UserError
 from bot.rules.permissions import Actor
 from bot.views.blocks import as_dicts
 from bot.views.recommendations import error_blocks
+from storage.models import UpdateSource
 
 if TYPE_CHECKING:
     from slack.deps import Deps
@@ -32,12 +33,18 @@ FOREIGN_TEAM = (
 )
 
 
-def run_safely(runner: CommandRunner, actor: Actor, text: str, channel_id: str | None) -> Reply:
+def run_safely(
+    runner: CommandRunner,
+    actor: Actor,
+    text: str,
+    channel_id: str | None,
+    source: UpdateSource | None = None,
+) -> Reply:
     """The runner turns person errors and database outages into replies; this adds the rest."""
     try:
-        return runner.run(actor, text, channel_id=channel_id)
+        return runner.run(actor, text, channel_id=channel_id, source=source)
     except Exception as exc:
-        return runner.failure(exc)
+        return Reply.failure(exc)
 
 
 def run_action(
@@ -65,7 +72,7 @@ def run_action(
         answer(Reply.error(exc), client=client, respond=respond, user_id=user_id, logger=logger)
     except Exception as exc:
         answer(
-            deps.runner.failure(exc),
+            Reply.failure(exc),
             client=client,
             respond=respond,
             user_id=user_id,

@@ -147,8 +147,10 @@ class Database:
             upgrade(self.engine)
             self._migrated = True
 
-    def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self._write_engine if write else self.engine, self.clock(), write=write)
+    def unit_of_work(self, *, write: bool = True, now: datetime | None = None) -> UnitOfWork:
+        """A transaction; `now` (from the caller's clock) dates everything it writes."""
+        engine = self._write_engine if write else self.engine
+        return UnitOfWork(engine, now or self.clock(), write=write)
 
     def dispose(self) -> None:
         self.engine.dispose()

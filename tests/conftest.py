@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.rules.permissions import Actor
-from console.shell import MovableClock
+from console.clock import MovableClock
 from storage.db import Database
 from tests import databases
 

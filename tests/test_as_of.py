@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from bot import history, services
 from bot.commands.dispatch import CommandRunner
 from bot.rules.brag import Thresholds
-from bot.summary import board_summary
+from bot.services.summary import board_summary
 from bot.views.blocks import as_dicts
 from bot.views.summary import summary_blocks
-from console.shell import MovableClock
+from console.clock import MovableClock
 from storage import as_of as state_queries
 from storage.db import Database
 from storage.models import Agency, Recommendation, Review

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.reads import LISTS
 from bot.rules.brag import BRAG_ORDER, Thresholds, brag_for, brag_params
+from bot.services.reads import LISTS
 from storage.db import Database
 from storage.models import Recommendation, RecommendationTheme, Status
 from storage.queries import RecommendationFilter

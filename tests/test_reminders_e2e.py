@@ -14,7 +14,8 @@ from sqlmodel import col, select
 
 from bot.config import Settings
 from bot.views import ids
-from slack.apps import build_app, build_deps, wsgi_app
+from compose import slack_deps as build_deps
+from slack.apps import build_app, wsgi_app
 from storage.db import Database
 from storage.models import (
     LedgerState,

@@ -23,7 +23,7 @@ from bot import services
 from bot.commands.dispatch import CommandRunner
 from bot.reports.issue import produce
 from bot.reports.xlsx import BRAG_FILLS
-from console.shell import MovableClock
+from console.clock import MovableClock
 from storage.db import Database
 from storage.models import IssuedReport
 from tests.conftest import ADMIN, CHAIR, CSC_LEAD, MEMBER, REPO

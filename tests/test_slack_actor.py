@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from sqlmodel import select
 
+from bot.services import People
 from slack.actors import SlackActors, sync_agency_usergroups
 from storage.db import Database
 from storage.models import Agency, AgencyMember
@@ -49,7 +50,7 @@ def test_users_info_failure_still_gives_an_actor_without_admin(fake_slack: FakeS
 def test_user_group_members_join_the_agency(fake_slack: FakeSlack, demo_db: Database) -> None:
     fake_slack.add_usergroup("S0TVP", ["U0NEWCOP1", "U0DEVSHARM"])
     checked = sync_agency_usergroups(
-        client_for(fake_slack), demo_db, {"S0TVP": "Thames Valley Police (TVP)"}
+        client_for(fake_slack), People(demo_db), {"S0TVP": "Thames Valley Police (TVP)"}
     )
     assert checked == 2
     with demo_db.unit_of_work(write=False) as uow:

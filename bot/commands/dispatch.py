@@ -1,529 +1,341 @@
 """Runs one `/recs` command for one actor: parse, one service call, one view.
 
-Slack's handlers and the console both call `CommandRunner.run`; there is no second
-implementation of any command.
+`COMMANDS` is the dispatch table from each command type (bot.commands.grammar) to the function
+that answers it. Slack's listeners and the console both call `CommandRunner.run`; there is no
+second implementation of any command, and nothing here opens a transaction: the services do.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import reads, services, summary
 from bot.commands import grammar as c
-from bot.errors import NotFound, UserError
-from bot.reminders.due import Kind
-from bot.rules.brag import Thresholds
-from bot.rules.permissions import Actor, Role, board_roles, roles_on
+from bot.commands.replies import DirectMessage, Reply, guarded
+from bot.errors import UserError
+from bot.reminders.sweep import DeliveryFailed
+from bot.rules.lifecycle import OPEN_STATUSES, status_slug, status_words
+from bot.rules.permissions import Act, Actor
+from bot.services import ListQuery, NewRecommendation, Services
+from bot.services.reads import RecommendationPage
 from bot.views import recommendations as views
 from bot.views import summary as summary_views
-from storage import queries
-from storage.db import Database, UnitOfWork, is_connection_error
-from storage.models import Person, Status, UpdateSource
-from storage.queries import RecommendationFilter
+from storage.db import Database
+from storage.models import Status, UpdateSource
 
-if TYPE_CHECKING:
-    from bot.reminders.sweep import Notifier
-
-log = logging.getLogger(__name__)
-
-TRY_AGAIN = (
-    "The database is not answering just now. Nothing was saved: please try again in a minute."
-)
+__all__ = ["COMMANDS", "CommandRunner", "DirectMessage", "Reply"]
 
 
-@dataclass
-class DirectMessage:
-    user_id: str
-    text: str
-    blocks: list[Block] = field(default_factory=list)
+@dataclass(frozen=True)
+class Call:
+    """One command being answered: who asks, through what, with which services."""
 
-
-@dataclass
-class Reply:
-    """What a command answers: blocks for Slack, the same blocks as text for the console."""
-
-    text: str
-    blocks: list[Block] = field(default_factory=list)
-    public: bool = False
-    ok: bool = True
-    modal: str | None = None  # a view to open: Slack opens it; the console explains
-    modal_context: dict[str, Any] = field(default_factory=dict)
-    upload: tuple[str, bytes, str] | None = None  # filename, content, title
-    direct_messages: list[DirectMessage] = field(default_factory=list)
-    later: Callable[[], Reply] | None = None  # slow work to run after the ack
-    # A placeholder: what `later` makes (a read, quick) takes this answer's place.
-    placeholder: bool = False
-
-    @property
-    def follows(self) -> bool:
-        """Whether anything follows the answer: direct messages, an upload or slow work."""
-        return bool(self.direct_messages or self.upload or self.later)
-
-    @classmethod
-    def error(cls, exc: UserError) -> Reply:
-        return cls(text=str(exc), blocks=views.error_blocks(exc.message, exc.example), ok=False)
-
-    @classmethod
-    def done(cls, text: str, ref: str | None = None) -> Reply:
-        return cls(text=text, blocks=views.confirmation_blocks(text, ref=ref))
+    services: Services
+    actor: Actor
+    source: UpdateSource
 
 
 class CommandRunner:
-    def __init__(self, db: Database, *, source: UpdateSource = UpdateSource.command) -> None:
-        self.db = db
+    def __init__(
+        self, services: Services | Database, *, source: UpdateSource = UpdateSource.command
+    ) -> None:
+        # A Database alone (tests, the bench) gets its own services on its own clock.
+        self.services = services if isinstance(services, Services) else Services(services)
         self.source = source
-        # `/recs remind` sends through it when set (the Slack app); otherwise it returns DMs.
-        self.notifier: Notifier | None = None
 
-    # --- entry points ---------------------------------------------------------------------
-
-    def run(self, actor: Actor, text: str, *, channel_id: str | None = None) -> Reply:
+    def run(
+        self,
+        actor: Actor,
+        text: str,
+        *,
+        channel_id: str | None = None,
+        source: UpdateSource | None = None,
+    ) -> Reply:
         try:
-            command = c.parse(text)
-            return self.execute(actor, command, channel_id=channel_id)
+            return self.execute(actor, c.parse(text), source=source)
         except UserError as exc:
             return Reply.error(exc)
         except SQLAlchemyError as exc:
-            return self.failure(exc)
+            return Reply.failure(exc)
 
-    def execute(self, actor: Actor, command: c.Command, *, channel_id: str | None = None) -> Reply:
-        handler = getattr(self, "_" + type(command).__name__.lower())
-        reply: Reply = handler(actor, command)
-        return reply
-
-    def failure(self, exc: Exception) -> Reply:
-        if is_connection_error(exc):
-            log.warning("database unavailable: %s", type(exc).__name__)
-            return Reply(text=TRY_AGAIN, blocks=views.error_blocks(TRY_AGAIN, None), ok=False)
-        error_id = uuid.uuid4().hex[:8]
-        log.exception("command failed (error id %s)", error_id)
-        text = f"Sorry, something went wrong on our side (error id {error_id}). Nothing was saved."
-        return Reply(text=text, blocks=views.error_blocks(text, None), ok=False)
-
-    # --- helpers --------------------------------------------------------------------------
-
-    def write(self) -> UnitOfWork:
-        return self.db.unit_of_work(write=True)
-
-    def read(self) -> UnitOfWork:
-        return self.db.unit_of_work(write=False)
-
-    def today(self) -> date:
-        return self.db.clock().date()
+    def execute(
+        self, actor: Actor, command: c.Command, *, source: UpdateSource | None = None
+    ) -> Reply:
+        answer = COMMANDS[type(command)]
+        return answer(Call(self.services, actor, source or self.source), command)
 
     @staticmethod
-    def me(uow: UnitOfWork, actor: Actor) -> Person:
-        return services.ensure_person(
-            uow.session, actor.user_id, actor.name or None, team_id=actor.team_id
-        )
+    def failure(exc: Exception) -> Reply:
+        return Reply.failure(exc)
 
-    @staticmethod
-    def resolve(uow: UnitOfWork, mention: c.Mention) -> Person:
-        slack_id = mention.slack_id
-        if slack_id:
-            name = mention.raw.split("|", 1)[1].rstrip(">") if "|" in mention.raw else None
-            return services.ensure_person(uow.session, slack_id, name)
-        found = queries.person_by_name_or_email(uow.session, mention.handle)
-        if found is None:
-            raise NotFound(f"I don't know anyone called @{mention.handle[:40]}.", example="@jane")
-        return found
 
-    # --- commands -------------------------------------------------------------------------
+# --- reads ------------------------------------------------------------------------------------
 
-    def _help(self, actor: Actor, cmd: c.Help) -> Reply:
-        blocks = views.help_blocks(cmd.topic)
-        return Reply(text="recs help", blocks=blocks)
 
-    def _home(self, actor: Actor, cmd: c.Home) -> Reply:
-        with self.read() as uow:
-            chaired = queries.boards_chaired_by(uow.session, actor.user_id)
-            if chaired:
-                # The chair's own board, not every board's reviews (a national deployment
-                # holds ~150 boards; summing them all for one chair is work nobody asked for).
-                board = chaired[0]
-                result = summary.board_summary(
-                    uow.session,
-                    None,
-                    board.name,
-                    self.today(),
-                    Thresholds.of(board),
-                    board_id=board.id,
-                )
-        if chaired:
-            return Reply(
-                text=f"{board.name}: {result.total} recommendations",
-                blocks=summary_views.summary_blocks(result),
-            )
-        return self._listrecs(
-            actor,
-            c.ListRecs(mine=True),
-            title="Your open recommendations",
-            statuses=(Status.not_started, Status.in_progress),
-        )
+def on_help(call: Call, cmd: c.Help) -> Reply:
+    return Reply(text="recs help", blocks=views.help_blocks(cmd.topic))
 
-    def _listrecs(
-        self,
-        actor: Actor,
-        cmd: c.ListRecs,
-        *,
-        title: str | None = None,
-        statuses: tuple[Status, ...] = (),
-    ) -> Reply:
-        if cmd.review is None and not (cmd.mine or cmd.owner):
-            return self._across_reviews(
-                "Reading every review for that list…",
-                lambda: self._list_now(actor, cmd, title=title, statuses=statuses),
-            )
-        return self._list_now(actor, cmd, title=title, statuses=statuses)
 
-    def _across_reviews(self, text: str, build: Callable[[], Reply]) -> Reply:
-        """A list across every review sorts every recommendation that matches (100,000
-        nationally): it is made after the ack, in the placeholder's place, so that the ack
-        does not grow with what the database holds."""
-
-        def made() -> Reply:
-            try:
-                reply = build()
-            except UserError as exc:
-                reply = Reply.error(exc)
-            except SQLAlchemyError as exc:
-                reply = self.failure(exc)
-            return reply
-
-        return Reply(text=text, blocks=views.waiting_blocks(text), later=made, placeholder=True)
-
-    def _list_now(
-        self,
-        actor: Actor,
-        cmd: c.ListRecs,
-        *,
-        title: str | None = None,
-        statuses: tuple[Status, ...] = (),
-    ) -> Reply:
-        with self.read() as uow:
-            session = uow.session
-            review, board = reads.review_in_scope(session, cmd.review)
-            review_id = review.id if review else None
-            agency_ids = None
-            if cmd.agency:
-                board_id = board.id if review and board else None
-                matches = queries.agencies_matching(session, board_id, cmd.agency)
-                if not matches:
-                    raise NotFound(
-                        f"No agency matches '{cmd.agency[:60]}'.",
-                        example='/recs list H agency:"Thames Valley Police"',
-                    )
-                agency_ids = tuple(a.id for a in matches if a.id is not None)
-            owner = None
-            if cmd.owner:
-                # The id alone: a list reads, and must not store the mention's name.
-                owner = cmd.owner.slack_id or self.resolve(uow, cmd.owner).id
-            elif cmd.mine:
-                owner = actor.user_id
-            flt = RecommendationFilter(
-                review_id=review_id,
-                agency_ids=agency_ids,
-                statuses=cmd.statuses or statuses or None,
-                brag=cmd.rag,
-                overdue_before=self.today() if cmd.overdue else None,
-                owned_by=owner,
-            )
-            page = reads.list_page(
-                session,
-                flt,
-                today=self.today(),
-                thresholds=Thresholds.of(board),
-                title=title or _list_title(reads.review_title(review), cmd),
-                command=_list_command(cmd),
-                page=cmd.page,
-            )
+def on_home(call: Call, cmd: c.Home) -> Reply:
+    chaired = call.services.reads.chaired_summary(call.actor)
+    if chaired is not None:
         return Reply(
-            text=f"{page.title}: {page.total} recommendations",
-            blocks=views.list_blocks(page, self.today()),
+            text=f"{chaired.title}: {chaired.total} recommendations",
+            blocks=summary_views.summary_blocks(chaired),
         )
+    query = ListQuery(mine=True, statuses=OPEN_STATUSES)
+    return _list(call, query, title="Your open recommendations", command="list mine")
 
-    def _show(self, actor: Actor, cmd: c.Show) -> Reply:
-        with self.read() as uow:
-            detail = reads.detail(uow.session, cmd.ref, self.today())
+
+def on_list(call: Call, cmd: c.ListRecs) -> Reply:
+    query = ListQuery(
+        review=cmd.review, agency=cmd.agency, statuses=cmd.statuses, rag=cmd.rag,
+        overdue=cmd.overdue, mine=cmd.mine, owner=cmd.owner, page=cmd.page,
+    )  # fmt: skip
+    qualifiers, command = _list_qualifiers(cmd), _list_command(cmd)
+    if cmd.review is None and not (cmd.mine or cmd.owner):
+        return _after_ack(
+            "Reading every review for that list…",
+            lambda: _list(call, query, None, command, qualifiers=qualifiers),
+        )
+    return _list(call, query, None, command, qualifiers=qualifiers)
+
+
+def on_theme(call: Call, cmd: c.Theme) -> Reply:
+    query = ListQuery(theme=cmd.name, page=cmd.page)
+    title = f"Theme “{cmd.name}” across all reviews"
+    return _after_ack(
+        f"Reading every review for the theme “{cmd.name}”…",
+        lambda: _list(call, query, title, f'theme "{cmd.name}"', text=title),
+    )
+
+
+def _list(
+    call: Call,
+    query: ListQuery,
+    title: str | None,
+    command: str,
+    *,
+    text: str = "",
+    qualifiers: tuple[str, ...] = (),
+) -> Reply:
+    page = call.services.reads.list_page(
+        call.actor, query, title=title, command=command, qualifiers=qualifiers
+    )
+    today = call.services.reads.today()
+    return Reply(
+        text=text or f"{page.title}: {page.total} recommendations",
+        blocks=views.list_blocks(page, today),
+    )
+
+
+def _after_ack(text: str, build: Callable[[], Reply]) -> Reply:
+    """A list across every review sorts every recommendation that matches (100,000
+    nationally): it is made after the ack, in the placeholder's place, so that the ack does
+    not grow with what the database holds."""
+    return Reply(text=text, blocks=views.waiting_blocks(text), later=guarded(build), placeholder=True)
+
+
+def on_show(call: Call, cmd: c.Show) -> Reply:
+    detail = call.services.reads.detail(cmd.ref)
+    return Reply(
+        text=f"{detail.rec.ref}: {detail.rec.text[:200]}",
+        blocks=views.detail_blocks(detail, call.services.reads.today()),
+    )
+
+
+def on_summary(call: Call, cmd: c.Summary) -> Reply:
+    result = call.services.reads.summary(cmd.review, cmd.as_of)
+    when = f" as at {result.as_of:%d %B %Y}" if result.as_of else ""
+    return Reply(
+        text=f"{result.title}{when}: {result.total} recommendations",
+        blocks=summary_views.summary_blocks(result),
+        public=cmd.public,
+    )
+
+
+def on_sample(call: Call, cmd: c.Sample) -> Reply:
+    rows = call.services.reads.sample(call.actor, cmd.n)
+    if not rows:
+        text = "Nothing to sample: no completed recommendation awaits assurance."
+        return Reply(text=text, blocks=views.confirmation_blocks(text))
+    title = f"Sample of {len(rows)} completed recommendations to verify"
+    page = RecommendationPage(title, rows, len(rows), 1, len(rows), "sample")
+    today = call.services.reads.today()
+    return Reply(text=page.title, blocks=views.list_blocks(page, today), public=True)
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def on_add(call: Call, cmd: c.Add) -> Reply:
+    if cmd.needs_form:
+        return Reply(text="Opening the form to add a recommendation.", modal="add")
+    new = NewRecommendation(
+        review_code=cmd.review or "", text=cmd.text or "", agency=cmd.agency, due=cmd.due,
+        label=cmd.label,
+    )  # fmt: skip
+    rec = call.services.recommendations.add(call.actor, new, cmd.lead, source=call.source)
+    return Reply.done(f"Added {rec.ref}.", rec.ref)
+
+
+def on_update(call: Call, cmd: c.Update) -> Reply:
+    call.services.recommendations.update(
+        call.actor, cmd.ref, status=cmd.status, at_risk=cmd.at_risk, note=cmd.note,
+        superseded_by=cmd.superseded_by, source=call.source,
+    )  # fmt: skip
+    return Reply.done(f"{cmd.ref}: {status_phrase(cmd.status, cmd.at_risk)}.", cmd.ref)
+
+
+def on_note(call: Call, cmd: c.Note) -> Reply:
+    call.services.recommendations.update(call.actor, cmd.ref, note=cmd.text, source=call.source)
+    return Reply.done(f"{cmd.ref}: note added.", cmd.ref)
+
+
+def on_done(call: Call, cmd: c.Done) -> Reply:
+    call.services.recommendations.done(
+        call.actor, cmd.ref, url=cmd.url, note=cmd.note, source=call.source
+    )
+    return Reply.done(f"{cmd.ref} is marked completed. A chair will review the evidence.", cmd.ref)
+
+
+def on_assign(call: Call, cmd: c.Assign) -> Reply:
+    person = call.services.recommendations.assign(call.actor, cmd.ref, cmd.user)
+    return Reply.done(f"{cmd.ref}: lead officer is now {person.name}.", cmd.ref)
+
+
+def on_change_agency(call: Call, cmd: c.ChangeAgency) -> Reply:
+    rec = call.services.recommendations.change_agency(call.actor, cmd.ref, cmd.agency)
+    return Reply.done(f"{rec.ref}: owner agency changed.", rec.ref)
+
+
+def on_due(call: Call, cmd: c.Due) -> Reply:
+    change = call.services.recommendations.move_due(call.actor, cmd.ref, cmd.when, cmd.reason)
+    return Reply.done(f"{cmd.ref} is now due {change.new_due_on:%d %B %Y}.", cmd.ref)
+
+
+def on_evidence(call: Call, cmd: c.AddEvidence) -> Reply:
+    call.services.evidence.attach(call.actor, cmd.ref, cmd.url, cmd.description)
+    return Reply.done(f"{cmd.ref}: evidence recorded.", cmd.ref)
+
+
+def on_sign_off(call: Call, cmd: c.SignOff) -> Reply:
+    call.services.recommendations.sign_off(call.actor, cmd.ref, cmd.note)
+    return Reply.done(f"{cmd.ref} is signed off (assured).", cmd.ref)
+
+
+def on_reject(call: Call, cmd: c.Reject) -> Reply:
+    owner = call.services.recommendations.send_back(call.actor, cmd.ref, cmd.reason)
+    reply = Reply.done(f"{cmd.ref} is sent back to in progress.", cmd.ref)
+    if owner:
+        text = f"{cmd.ref} was sent back by the chair: {cmd.reason}"
+        reply.direct_messages.append(DirectMessage(owner, text, views.confirmation_blocks(text)))
+    return reply
+
+
+def on_away(call: Call, cmd: c.Away) -> Reply:
+    me = call.services.people.away(call.actor, cmd.until, cmd.deputy)
+    handed = " Your deputy gets them meanwhile." if me.deputy_id else ""
+    return Reply.done(f"Your reminders are paused until {cmd.until:%d %B %Y}.{handed}")
+
+
+def on_back(call: Call, cmd: c.Back) -> Reply:
+    call.services.people.back(call.actor)
+    return Reply.done("Welcome back: your reminders are on again.")
+
+
+# --- after the ack: papers and reminders ------------------------------------------------------
+
+
+def on_report(call: Call, cmd: c.Report) -> Reply:
+    """Checks the request now (fast, before the ack) and builds the paper afterwards."""
+    from bot.reports.issue import KINDS
+
+    code, fmt = call.services.reports.check(call.actor, cmd.review, cmd.format)
+
+    def build() -> Reply:
+        made = call.services.reports.issue(call.actor, code, fmt, cmd.as_of)
+        text = made.title + (" (as issued before)" if made.reissued else "")
         return Reply(
-            text=f"{detail.rec.ref}: {detail.rec.text[:200]}",
-            blocks=views.detail_blocks(detail, self.today()),
+            text=text, blocks=views.confirmation_blocks(text), public=True,
+            upload=(made.filename, made.content, made.title),
+        )  # fmt: skip
+
+    when = f" as at {cmd.as_of:%d %B %Y}" if cmd.as_of else ""
+    text = f"Preparing the {code} {KINDS[fmt]}{when}: it will appear here shortly."
+    return Reply(text=text, blocks=views.confirmation_blocks(text), later=guarded(build))
+
+
+def on_remind(call: Call, cmd: c.Remind) -> Reply:
+    """The owner's reminder now: checked before the ack, sent after it."""
+    reminders = call.services.reminders
+    reminder = reminders.check(call.actor, cmd.ref)
+    ref = reminder.ref
+    if reminders.notifier is None:  # the console: the reminder is shown, not sent
+        reply = Reply.done(f"Reminder for {ref} sent to its lead officer.", ref)
+        reply.direct_messages.append(
+            DirectMessage(reminder.owner_id, reminder.text, reminder.blocks)
         )
-
-    def _add(self, actor: Actor, cmd: c.Add) -> Reply:
-        if cmd.needs_form:
-            return Reply(text="Opening the form to add a recommendation.", modal="add")
-        with self.write() as uow:
-            self.me(uow, actor)
-            lead = self.resolve(uow, cmd.lead).id if cmd.lead else None
-            rec = services.add_recommendation(
-                uow,
-                actor,
-                services.NewRecommendation(
-                    review_code=cmd.review or "",
-                    text=cmd.text or "",
-                    agency=cmd.agency,
-                    lead_officer_id=lead,
-                    due=cmd.due,
-                    label=cmd.label,
-                ),
-                source=self.source,
-            )
-            uow.commit()
-        return Reply.done(f"Added {rec.ref}.", rec.ref)
-
-    def _update(self, actor: Actor, cmd: c.Update) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            if cmd.status == Status.not_implemented:
-                services.close_not_implemented(uow, actor, cmd.ref, cmd.note)
-            elif cmd.status == Status.superseded:
-                services.supersede(uow, actor, cmd.ref, cmd.superseded_by or "", cmd.note)
-            else:
-                services.record_update(
-                    uow,
-                    actor,
-                    cmd.ref,
-                    status=cmd.status,
-                    at_risk=cmd.at_risk,
-                    note=cmd.note,
-                    source=self.source,
-                )
-            uow.commit()
-        what = status_phrase(cmd.status, cmd.at_risk)
-        return Reply.done(f"{cmd.ref}: {what}.", cmd.ref)
-
-    def _note(self, actor: Actor, cmd: c.Note) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            services.record_update(uow, actor, cmd.ref, note=cmd.text, source=self.source)
-            uow.commit()
-        return Reply.done(f"{cmd.ref}: note added.", cmd.ref)
-
-    def _done(self, actor: Actor, cmd: c.Done) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            services.mark_done(
-                uow, actor, cmd.ref, evidence_url=cmd.url, note=cmd.note, source=self.source
-            )
-            uow.commit()
-        return Reply.done(
-            f"{cmd.ref} is marked completed. A chair will review the evidence.", cmd.ref
-        )
-
-    def _assign(self, actor: Actor, cmd: c.Assign) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            person = self.resolve(uow, cmd.user)
-            services.assign(uow, actor, cmd.ref, person.id)
-            uow.commit()
-        return Reply.done(f"{cmd.ref}: lead officer is now {person.name}.", cmd.ref)
-
-    def _changeagency(self, actor: Actor, cmd: c.ChangeAgency) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            rec = services.change_agency(uow, actor, cmd.ref, cmd.agency)
-            uow.commit()
-        return Reply.done(f"{rec.ref}: owner agency changed.", rec.ref)
-
-    def _due(self, actor: Actor, cmd: c.Due) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            change = services.move_due_date(uow, actor, cmd.ref, cmd.when, cmd.reason)
-            uow.commit()
-        return Reply.done(f"{cmd.ref} is now due {change.new_due_on:%d %B %Y}.", cmd.ref)
-
-    def _addevidence(self, actor: Actor, cmd: c.AddEvidence) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            services.attach_evidence(uow, actor, cmd.ref, cmd.url, cmd.description)
-            uow.commit()
-        return Reply.done(f"{cmd.ref}: evidence recorded.", cmd.ref)
-
-    def _signoff(self, actor: Actor, cmd: c.SignOff) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            services.sign_off(uow, actor, cmd.ref, cmd.note)
-            uow.commit()
-        return Reply.done(f"{cmd.ref} is signed off (assured).", cmd.ref)
-
-    def _reject(self, actor: Actor, cmd: c.Reject) -> Reply:
-        with self.write() as uow:
-            self.me(uow, actor)
-            services.reject(uow, actor, cmd.ref, cmd.reason)
-            rec = services.get_recommendation(uow.session, cmd.ref)
-            owner = rec.lead_officer_id
-            uow.commit()
-        reply = Reply.done(f"{cmd.ref} is sent back to in progress.", cmd.ref)
-        if owner:
-            text = f"{cmd.ref} was sent back by the chair: {cmd.reason}"
-            reply.direct_messages.append(
-                DirectMessage(owner, text, views.confirmation_blocks(text))
-            )
         return reply
 
-    def _away(self, actor: Actor, cmd: c.Away) -> Reply:
-        with self.write() as uow:
-            deputy = self.resolve(uow, cmd.deputy).id if cmd.deputy else None
-            services.set_away(uow, actor, cmd.until, deputy)
-            uow.commit()
-        handed = " Your deputy gets them meanwhile." if deputy else ""
-        return Reply.done(f"Your reminders are paused until {cmd.until:%d %B %Y}.{handed}")
+    def send() -> Reply:
+        try:
+            to = reminders.send(reminder)
+        except DeliveryFailed as exc:
+            text = f"The reminder for {ref} was not sent ({exc}). Try again in a minute."
+            return Reply(text=text, blocks=views.error_blocks(text, None), ok=False)
+        return Reply.done(f"Reminder for {ref} sent to <@{to}>.", ref)
 
-    def _back(self, actor: Actor, cmd: c.Back) -> Reply:
-        with self.write() as uow:
-            services.set_away(uow, actor, None)
-            uow.commit()
-        return Reply.done("Welcome back: your reminders are on again.")
+    text = f"Sending the reminder for {ref}."
+    return Reply(text=text, blocks=views.confirmation_blocks(text), later=guarded(send))
 
-    def _theme(self, actor: Actor, cmd: c.Theme) -> Reply:
-        def build() -> Reply:
-            with self.read() as uow:
-                page = reads.list_page(
-                    uow.session,
-                    RecommendationFilter(theme=cmd.name),
-                    today=self.today(),
-                    thresholds=Thresholds.of(queries.first_board(uow.session)),
-                    title=f"Theme “{cmd.name}” across all reviews",
-                    command=f'theme "{cmd.name}"',
-                    page=cmd.page,
-                )
-            return Reply(text=page.title, blocks=views.list_blocks(page, self.today()))
 
-        return self._across_reviews(f"Reading every review for the theme “{cmd.name}”…", build)
+def on_import(call: Call, cmd: c.Import) -> Reply:
+    call.services.boards.require(call.actor, Act.import_plan, "import a review")
+    return Reply(text="Opening the import form.", modal="import")
 
-    def _summary(self, actor: Actor, cmd: c.Summary) -> Reply:
-        with self.read() as uow:
-            result = summary.review_summary(uow.session, cmd.review, self.today(), as_of=cmd.as_of)
-            result.review_code = cmd.review.upper() if cmd.review else None
-        when = f" as at {result.as_of:%d %B %Y}" if result.as_of else ""
-        return Reply(
-            text=f"{result.title}{when}: {result.total} recommendations",
-            blocks=summary_views.summary_blocks(result),
-            public=cmd.public,
-        )
 
-    def _sample(self, actor: Actor, cmd: c.Sample) -> Reply:
-        with self.read() as uow:
-            board = queries.first_board(uow.session)
-            roles = board_roles(uow.session, actor, board.id if board else None)
-            if not roles & {Role.chair, Role.admin}:
-                raise UserError("Only a chair of the board or a board admin can draw a sample.")
-            rows = reads.sample_completed(uow.session, cmd.n, self.today())
-        if not rows:
-            return Reply(
-                text="Nothing to sample: no completed recommendation awaits assurance.",
-                blocks=views.confirmation_blocks(
-                    "Nothing to sample: no completed recommendation awaits assurance."
-                ),
-            )
-        page = reads.RecommendationPage(
-            f"Sample of {len(rows)} completed recommendations to verify",
-            rows,
-            len(rows),
-            1,
-            len(rows),
-            "sample",
-        )
-        return Reply(text=page.title, blocks=views.list_blocks(page, self.today()), public=True)
+def on_settings(call: Call, cmd: c.Settings) -> Reply:
+    call.services.boards.require(call.actor, Act.settings, "change the board settings")
+    return Reply(text="Opening the board settings.", modal="settings")
 
-    def _report(self, actor: Actor, cmd: c.Report) -> Reply:
-        """Checks the request now (fast, before the ack) and builds the paper afterwards."""
-        from bot.reports import issue as papers
 
-        fmt = papers.check_format(cmd.format)
-        with self.read() as uow:
-            review = papers.review_for_paper(uow.session, cmd.review)
-            papers.require_issuer(uow.session, actor, review)
-        code = review.code
+COMMANDS: dict[type[Any], Callable[[Call, Any], Reply]] = {
+    c.Help: on_help,
+    c.Home: on_home,
+    c.ListRecs: on_list,
+    c.Theme: on_theme,
+    c.Show: on_show,
+    c.Summary: on_summary,
+    c.Sample: on_sample,
+    c.Add: on_add,
+    c.Update: on_update,
+    c.Note: on_note,
+    c.Done: on_done,
+    c.Assign: on_assign,
+    c.ChangeAgency: on_change_agency,
+    c.Due: on_due,
+    c.AddEvidence: on_evidence,
+    c.SignOff: on_sign_off,
+    c.Reject: on_reject,
+    c.Away: on_away,
+    c.Back: on_back,
+    c.Report: on_report,
+    c.Remind: on_remind,
+    c.Import: on_import,
+    c.Settings: on_settings,
+}
 
-        def build() -> Reply:
-            try:
-                with self.write() as uow:
-                    self.me(uow, actor)
-                    made = papers.issue(uow, actor, code, fmt, cmd.as_of)
-                    uow.commit()
-            except UserError as exc:
-                return Reply.error(exc)
-            except SQLAlchemyError as exc:
-                return self.failure(exc)
-            again = " (as issued before)" if made.reissued else ""
-            text = f"{made.title}{again}"
-            return Reply(
-                text=text,
-                blocks=views.confirmation_blocks(text),
-                public=True,
-                upload=(made.filename, made.content, made.title),
-            )
 
-        when = f" as at {cmd.as_of:%d %B %Y}" if cmd.as_of else ""
-        text = f"Preparing the {code} {papers.KINDS[fmt]}{when}: it will appear here shortly."
-        return Reply(text=text, blocks=views.confirmation_blocks(text), later=build)
-
-    def _remind(self, actor: Actor, cmd: c.Remind) -> Reply:
-        """The owner's reminder now: checked before the ack, sent after it."""
-        from bot.reminders import sweep
-
-        with self.read() as uow:
-            rec = services.get_recommendation(uow.session, cmd.ref)
-            roles = roles_on(uow.session, actor, rec)
-            if not roles & {Role.owner, Role.chair, Role.admin}:
-                raise UserError(
-                    f"Only {rec.ref}'s owners, a chair or a board admin can send its reminder."
-                )
-            if rec.lead_officer_id is None:
-                raise UserError(
-                    f"{rec.ref} has no lead officer to remind.",
-                    example=f"/recs assign {rec.ref} @jane",
-                )
-            rec_id, ref, owner = rec.id, rec.ref, rec.lead_officer_id
-            board = services.board_of(uow.session, rec)
-            detail = queries.reminder_details(uow.session, {rec_id}).get(rec_id)  # type: ignore[arg-type]
-        notifier = self.notifier
-        if notifier is None or detail is None:
-            text, blocks = sweep.render(detail, Kind.manual, board, self.db.clock(), None)  # type: ignore[arg-type]
-            reply = Reply.done(f"Reminder for {ref} sent to its lead officer.", ref)
-            reply.direct_messages.append(DirectMessage(owner, text, blocks))
-            return reply
-
-        def send() -> Reply:
-            try:
-                to = sweep.send_now(self.db, notifier, rec_id)  # type: ignore[arg-type]
-            except sweep.DeliveryFailed as exc:
-                text = f"The reminder for {ref} was not sent ({exc}). Try again in a minute."
-                return Reply(text=text, blocks=views.error_blocks(text, None), ok=False)
-            return Reply.done(f"Reminder for {ref} sent to <@{to}>.", ref)
-
-        text = f"Sending the reminder for {ref}."
-        return Reply(text=text, blocks=views.confirmation_blocks(text), later=send)
-
-    def _import(self, actor: Actor, cmd: c.Import) -> Reply:
-        self._require_admin(actor)
-        return Reply(text="Opening the import form.", modal="import")
-
-    def _settings(self, actor: Actor, cmd: c.Settings) -> Reply:
-        self._require_admin(actor)
-        return Reply(text="Opening the board settings.", modal="settings")
-
-    def _require_admin(self, actor: Actor) -> None:
-        with self.read() as uow:
-            board = queries.first_board(uow.session)
-            roles = board_roles(uow.session, actor, board.id if board else None)
-        if Role.admin not in roles:
-            raise UserError("Only a board admin can do that.")
+# --- wording ----------------------------------------------------------------------------------
 
 
 def status_phrase(status: Status | None, at_risk: bool | None) -> str:
     if status is not None:
-        return f"status is now {status.replace('_', ' ')}"
+        return f"status is now {status_words(status)}"
     if at_risk is True:
         return "flagged at risk"
     if at_risk is False:
@@ -531,19 +343,20 @@ def status_phrase(status: Status | None, at_risk: bool | None) -> str:
     return "note added"
 
 
-def _list_title(review_title: str, cmd: c.ListRecs) -> str:
-    bits = [review_title]
+def _list_qualifiers(cmd: c.ListRecs) -> tuple[str, ...]:
+    """What narrows a list, after the review's title: "agency “TVP” · overdue"."""
+    bits = []
     if cmd.agency:
         bits.append(f"agency “{cmd.agency}”")
     if cmd.statuses:
-        bits.append("status " + "/".join(s.replace("_", " ") for s in cmd.statuses))
+        bits.append("status " + "/".join(status_words(s) for s in cmd.statuses))
     if cmd.rag:
         bits.append(cmd.rag)
     if cmd.overdue:
         bits.append("overdue")
     if cmd.mine:
         bits.append("mine")
-    return " · ".join(bits)
+    return tuple(bits)
 
 
 def _list_command(cmd: c.ListRecs) -> str:
@@ -553,7 +366,7 @@ def _list_command(cmd: c.ListRecs) -> str:
     if cmd.agency:
         words.append(f'agency:"{cmd.agency}"')
     if cmd.statuses:
-        words.append("status:" + ",".join(s.replace("_", "-") for s in cmd.statuses))
+        words.append("status:" + ",".join(status_slug(s) for s in cmd.statuses))
     if cmd.rag:
         words.append(f"rag:{cmd.rag}")
     if cmd.overdue:

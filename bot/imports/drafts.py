@@ -21,7 +21,9 @@ from bot.imports import ParsedRecommendation
 from bot.imports import records as importing
 from bot.imports.plans import FileParse
 from bot.rules import dates
-from bot.rules.permissions import Actor, Role, board_roles, require
+from bot.rules.permissions import Act, Actor
+from bot.rules.text import clean_text
+from bot.services.access import require_on_board
 from storage import queries
 from storage.db import UnitOfWork
 from storage.models import ImportDraft
@@ -133,7 +135,7 @@ def correct(
     rec.label = label
     rec.agency = " ".join(agency.split())[:MAX_AGENCY] or None
     if text is not None:
-        rec.text = services.clean_text(text, "the recommendation")
+        rec.text = clean_text(text, "the recommendation")
     if due.strip():
         found = dates.parse_due(due, accepted_on)
         rec.due_on, rec.timescale = found.due_on, found.timescale
@@ -185,8 +187,7 @@ def cancel_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> Draft:
 
 def require_admin(uow: UnitOfWork, actor: Actor, what: str) -> None:
     board = queries.first_board(uow.session)
-    roles = board_roles(uow.session, actor, board.id if board else None)
-    require(roles, {Role.admin}, what, "Only a board admin can do that.")
+    require_on_board(uow.session, actor, board.id if board else None, Act.import_plan, what)
 
 
 # --- storage -----------------------------------------------------------------------------

@@ -117,10 +117,11 @@ def import_file(
     return 0
 
 
-def accepted_on(db: Database, code: str) -> date:
-    """The date a review's relative timescales count from: its accepted date, else today."""
+def accepted_on(db: Database, code: str, today: date | None = None) -> date:
+    """The date a review's relative timescales count from: its accepted date, else today
+    (the caller's clock, or the database's)."""
     with db.unit_of_work(write=False) as uow:
         review = queries.review_by_code(uow.session, code)
         if review and review.accepted_on:
             return review.accepted_on
-    return db.clock().date()
+        return today or uow.now.date()

@@ -507,7 +507,7 @@ DIGESTS = (Kind.digest, Kind.chair_digest)
 def digest_message(
     session: Any, board: Board, now: datetime, *, monthly: bool = False
 ) -> tuple[str, list[Block]]:
-    from bot.summary import board_summary
+    from bot.services.summary import board_summary
     from bot.views.summary import summary_blocks
 
     today = now.astimezone(policy_rules.zone(board.time_zone)).date()

@@ -9,13 +9,16 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from bot import history, services
-from bot.errors import NotAllowed, UserError
+from bot import history
+from bot.errors import UserError
 from bot.reports.csv import tracker_csv
 from bot.reports.docx import board_paper_docx
 from bot.reports.paper import BoardPaper, build_paper
 from bot.reports.xlsx import tracker_xlsx
-from bot.rules.permissions import Actor, Role, board_roles
+from bot.rules.permissions import Act, Actor, require
+from bot.services.access import board_roles
+from bot.services.audit import audit
+from bot.services.lookups import get_review
 from storage import as_of as state_queries
 from storage.db import UnitOfWork
 from storage.models import IssuedReport, Review
@@ -26,7 +29,6 @@ WRITERS: dict[str, Callable[[BoardPaper], bytes]] = {
     "csv": tracker_csv,
 }
 KINDS = {"docx": "board paper", "xlsx": "tracker", "csv": "tracker"}
-ISSUERS = {Role.chair, Role.admin}
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def produce(
 def review_for_paper(session: Session, code: str | None) -> Review:
     """The review named, or the only one there is: a paper is always of one review."""
     if code:
-        return services.get_review(session, code)
+        return get_review(session, code)
     reviews = session.exec(select(Review).order_by(col(Review.code)).limit(6)).all()
     if len(reviews) == 1:
         return reviews[0]
@@ -90,11 +92,12 @@ def review_for_paper(session: Session, code: str | None) -> Review:
 
 
 def require_issuer(session: Session, actor: Actor, review: Review) -> None:
-    if not board_roles(session, actor, review.board_id) & ISSUERS:
-        raise NotAllowed(
-            "You can't issue board papers. Only a chair of the board or a board admin can; "
-            "anyone can see `/recs summary`."
-        )
+    require(
+        board_roles(session, actor, review.board_id),
+        Act.issue_report,
+        "issue board papers",
+        "Only a chair of the board or a board admin can; anyone can see `/recs summary`.",
+    )
 
 
 def issue(
@@ -103,14 +106,14 @@ def issue(
     """Issues the paper to the board and records it. A paper already issued for a day that
     has ended is produced again exactly as it was issued, not rebuilt."""
     fmt = check_format(fmt)
-    review = services.get_review(uow.session, review_code)
+    review = get_review(uow.session, review_code)
     require_issuer(uow.session, actor, review)
     board = history.board_for(uow.session, review.id)
     moment = history.Moment.of(uow.now, as_of, board)
     if moment.is_past:
         frozen = state_queries.issued_paper(uow.session, review.id, fmt, moment.today)  # type: ignore[arg-type]
         if frozen is not None:
-            services.audit(
+            audit(
                 uow,
                 actor,
                 "report.reissue",
@@ -139,7 +142,7 @@ def issue(
     )
     uow.session.add(record)
     uow.session.flush()
-    services.audit(
+    audit(
         uow,
         actor,
         "report.issue",

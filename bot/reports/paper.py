@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot import history, services
 from bot.rules.brag import Thresholds
-from bot.summary import BoardSummary, board_summary
+from bot.services.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries
 from storage.models import OPEN_STATUSES, EvidenceState, Status

@@ -1,24 +1,21 @@
-"""Who is acting, and what they may do to a recommendation (PRODUCT.md's roles)."""
+"""Who may do what (PRODUCT.md, "People"): the roles, the acting person, and one table from
+each act to the roles that may do it. Which roles a person holds on a recommendation or a
+board is looked up by bot.services.access; this module only decides."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlmodel import Session
-
 from bot.errors import NotAllowed
-from storage import queries
-from storage.models import Recommendation
 
 
 class Role(StrEnum):
-    admin = "admin"
-    chair = "chair"
-    owner = "owner"
-    member = "member"
+    admin = "admin"  # the board business manager; Slack workspace admins
+    chair = "chair"  # a board's chair and subgroup chairs
+    owner = "owner"  # the lead officer, a member of the owner agency, or an away lead's deputy
+    member = "member"  # anyone else in the workspace
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,70 @@ class Actor:
 SYSTEM = Actor(user_id="system", name="recs")
 
 
-def _given_roles(actor: Actor, held: Iterable[str]) -> set[Role]:
+class Act(StrEnum):
+    """Everything a person can ask recs to do, by what it touches."""
+
+    read = "read summaries, lists and single recommendations"
+    update = "update a recommendation: status, note, done, due date, snooze"
+    add_evidence = "add evidence"
+    reply_to_reminder = "reply to a reminder"
+    send_reminder = "send a recommendation's reminder now"
+    accept_proposed_evidence = "accept evidence someone else proposed"
+    sign_off = "sign off completion"
+    send_back = "send completed work back"
+    accept_evidence = "accept evidence"
+    reject_evidence = "reject evidence"
+    sample = "draw a sample to verify"
+    issue_report = "issue a board paper"
+    add_recommendation = "add recommendations"
+    assign = "change the lead officer"
+    change_agency = "change the owner agency"
+    close = "close a recommendation as not implemented"
+    supersede = "supersede a recommendation"
+    undo_others_evidence = "undo evidence someone else posted"
+    import_plan = "import a review or a plan"
+    settings = "change the board settings"
+
+
+ANYONE = frozenset(Role)
+OWNERS = frozenset({Role.owner, Role.admin})
+CHAIRS = frozenset({Role.chair, Role.admin})
+ADMINS = frozenset({Role.admin})
+
+# The one table of who may do what. Admins may do everything.
+PERMISSIONS: dict[Act, frozenset[Role]] = {
+    Act.read: ANYONE,
+    Act.update: OWNERS,
+    Act.add_evidence: OWNERS,
+    Act.reply_to_reminder: OWNERS,
+    Act.send_reminder: OWNERS | CHAIRS,
+    Act.accept_proposed_evidence: OWNERS | CHAIRS,
+    Act.sign_off: CHAIRS,
+    Act.send_back: CHAIRS,
+    Act.accept_evidence: CHAIRS,
+    Act.reject_evidence: CHAIRS,
+    Act.sample: CHAIRS,
+    Act.issue_report: CHAIRS,
+    Act.add_recommendation: ADMINS,
+    Act.assign: ADMINS,
+    Act.change_agency: ADMINS,
+    Act.close: ADMINS,
+    Act.supersede: ADMINS,
+    Act.undo_others_evidence: ADMINS,
+    Act.import_plan: ADMINS,
+    Act.settings: ADMINS,
+}
+
+# Who may, in words, for a refusal ("Only … can do that.").
+WHO = {
+    OWNERS: "its owners (the lead officer or a member of its agency) or a board admin",
+    OWNERS | CHAIRS: "its owners, a chair or a board admin",
+    CHAIRS: "a chair of the board or a board admin",
+    ADMINS: "a board admin",
+}
+
+
+def given_roles(actor: Actor, held: Iterable[str]) -> set[Role]:
     """Everyone is a member; a workspace admin (and the system) is an admin everywhere."""
     roles = {Role.member} | {Role(r) for r in held}
     if actor.is_workspace_admin or actor is SYSTEM:
@@ -42,25 +102,14 @@ def _given_roles(actor: Actor, held: Iterable[str]) -> set[Role]:
     return roles
 
 
-def board_roles(session: Session, actor: Actor, board_id: int | None) -> set[Role]:
-    return _given_roles(actor, queries.board_roles_of(session, actor.user_id, board_id))
+def may(roles: Iterable[Role], act: Act) -> bool:
+    return bool(set(roles) & PERMISSIONS[act])
 
 
-def roles_on(
-    session: Session, actor: Actor, rec: Recommendation, today: date | None = None
-) -> set[Role]:
-    """The actor's roles for one recommendation. A deputy owns it while its lead is away."""
-    standing = queries.standing_on(
-        session, actor.user_id, rec, today or datetime.now(UTC).date()
-    )
-    roles = _given_roles(actor, standing.board_roles)
-    if rec.lead_officer_id == actor.user_id or standing.agency_member or standing.deputising_for:
-        roles.add(Role.owner)
-    return roles
-
-
-def require(roles: set[Role], allowed: set[Role], what: str, who: str) -> None:
-    """Refuse unless one of the roles is allowed, saying who may do it."""
-    if roles & allowed:
+def require(roles: Iterable[Role], act: Act, what: str, who: str | None = None) -> None:
+    """Refuses, saying who may, unless one of `roles` may do `act`. `what` names the act on
+    its object ("sign off H-12"); `who` overrides the table's wording (with names)."""
+    if may(roles, act):
         return
+    who = who or f"Only {WHO[PERMISSIONS[act]]} can do that."
     raise NotAllowed(f"You can't {what}. {who}")

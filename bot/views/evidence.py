@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.evidence import EvidenceOutcome, RecordedItem
+from bot.services.evidence import EvidenceOutcome, RecordedItem
 from bot.views import ids
 from bot.views.blocks import actions, button, clip, context, escape, fit, section
 from bot.views.modals import VALUE, metadata

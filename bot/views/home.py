@@ -8,7 +8,7 @@ from datetime import date
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.home import HomePage
+from bot.services.home import HomePage
 from bot.views.blocks import VIEW_BLOCKS, actions, context, divider, fit, header, section
 from bot.views.recommendations import list_row, open_buttons
 from bot.views.summary import summary_blocks

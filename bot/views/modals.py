@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -27,6 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.services.home import Choice, SettingsForm
 from bot.views import ids
 from bot.views.blocks import clip, context, escape, section
 
@@ -42,27 +42,6 @@ UPDATE_CHOICES: tuple[tuple[str, str], ...] = (
     ("at-risk", "At risk"),
     ("not-started", "Not started"),
 )
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class SettingsForm:
-    """The board's current settings, as the settings modal shows them."""
-
-    channel_id: str | None
-    chair_ids: Sequence[str]
-    due_soon_days: str
-    overdue_every_days: int
-    stale_after_days: int
-    escalate_after_days: int
-    amber_due_within_days: int
-    amber_stale_days: int
-    require_evidence: bool
 
 
 def metadata(**values: Any) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block
 
 from bot.rules.brag import BRAG_EMOJI, Brag
-from bot.summary import LISTED, BoardSummary
+from bot.services.summary import LISTED, BoardSummary
 from bot.views.blocks import context, divider, escape, fit, header, section
 from bot.views.recommendations import due_text
 from storage.as_of import StateRow

@@ -9,11 +9,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot import evidence as capture
-from bot import services
 from bot.commands.dispatch import Reply
 from bot.errors import UserError
 from bot.rules.permissions import Actor
+from bot.services.evidence import ReviewedEvidence
 from bot.views import evidence as views
 from bot.views import ids
 from bot.views.blocks import as_dicts
@@ -43,13 +42,7 @@ def register(app: Actions, deps: Deps) -> None:
         ack()
 
         def undo(actor: Actor) -> list[str]:
-            with deps.db.unit_of_work() as uow:
-                refs = [
-                    capture.reviewed(uow, services.undo_evidence(uow, actor, i).id or 0).ref
-                    for i in _ids(action.get("value") or "")
-                ]
-                uow.commit()
-            return refs
+            return deps.services.evidence.undo(actor, _ids(action.get("value") or ""))
 
         refs = run_action(deps, body, undo, client=client, respond=respond, logger=logger)
         if refs is None:
@@ -82,12 +75,8 @@ def register(app: Actions, deps: Deps) -> None:
     ) -> None:
         ack()
 
-        def accept(actor: Actor) -> capture.ReviewedEvidence:
-            with deps.db.unit_of_work() as uow:
-                accepted = services.accept_evidence(uow, actor, action.get("value") or "")
-                decided = capture.reviewed(uow, accepted.id or 0)
-                uow.commit()
-            return decided
+        def accept(actor: Actor) -> ReviewedEvidence:
+            return deps.services.evidence.accept(actor, action.get("value") or "")
 
         decided = run_action(deps, body, accept, client=client, respond=respond, logger=logger)
         if decided is None:
@@ -113,9 +102,8 @@ def register(app: Actions, deps: Deps) -> None:
             answer(refusal(), client=client, respond=respond, user_id=body["user"]["id"])
             return
         try:
-            with deps.db.unit_of_work(write=False) as uow:
-                decided = capture.reviewed(uow, int(action.get("value") or 0))
-                evidence_id = int(action.get("value") or 0)
+            evidence_id = int(action.get("value") or 0)
+            decided = deps.services.evidence.reviewed(evidence_id)
         except (UserError, ValueError):
             return
         open_view(

@@ -13,8 +13,8 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.commands.replies import Reply
 from bot.errors import NotAllowed, UserError
-from bot.imports import drafts as import_drafts
 from bot.rules.permissions import Actor
 from bot.views import imports as views
 from slack.actors import team_of
@@ -47,7 +47,7 @@ def register(app: Actions, deps: Deps) -> None:
                 except UserError as exc:
                     tell(client, user_id, str(exc), logger)
                 except Exception as exc:
-                    tell(client, user_id, deps.runner.failure(exc).text, logger)
+                    tell(client, user_id, Reply.failure(exc).text, logger)
 
             for action_id in action_ids:
                 app.action(action_id)(on_click)
@@ -60,11 +60,7 @@ def register(app: Actions, deps: Deps) -> None:
         actor: Actor, body: dict[str, Any], value: list[str], client: WebClient,
         logger: logging.Logger,
     ) -> None:  # fmt: skip
-        with deps.db.unit_of_work() as uow:
-            result = import_drafts.import_draft(
-                uow, actor, _number(value, 0), board_name=deps.settings.recs_board
-            )
-            uow.commit()
+        result = deps.services.imports.import_all(actor, _number(value, 0))
         _finish(client, body, actor, f"Imported. {result.describe()}", logger)
 
     @listener(views.CANCEL)
@@ -72,9 +68,7 @@ def register(app: Actions, deps: Deps) -> None:
         actor: Actor, body: dict[str, Any], value: list[str], client: WebClient,
         logger: logging.Logger,
     ) -> None:  # fmt: skip
-        with deps.db.unit_of_work() as uow:
-            draft = import_drafts.cancel_draft(uow, actor, _number(value, 0))
-            uow.commit()
+        draft = deps.services.imports.cancel(actor, _number(value, 0))
         text = f"Import of review {draft.review_code} cancelled. Nothing was imported."
         _finish(client, body, actor, text, logger)
 
@@ -83,9 +77,7 @@ def register(app: Actions, deps: Deps) -> None:
         actor: Actor, body: dict[str, Any], value: list[str], client: WebClient,
         logger: logging.Logger,
     ) -> None:  # fmt: skip
-        with deps.db.unit_of_work(write=False) as uow:
-            import_drafts.require_admin(uow, actor, "see an import")
-            draft = import_drafts.get_draft(uow, _number(value, 0))
+        draft = deps.services.imports.draft(actor, _number(value, 0), "see an import")
         channel, ts = _message(body)
         if channel and ts:
             show_page(client, channel, ts, draft, _number(value, 1), logger)
@@ -95,9 +87,7 @@ def register(app: Actions, deps: Deps) -> None:
         actor: Actor, body: dict[str, Any], value: list[str], client: WebClient,
         logger: logging.Logger,
     ) -> None:  # fmt: skip
-        with deps.db.unit_of_work(write=False) as uow:
-            import_drafts.require_admin(uow, actor, "correct an import")
-            draft = import_drafts.get_draft(uow, _number(value, 0))
+        draft = deps.services.imports.draft(actor, _number(value, 0), "correct an import")
         if not draft.is_open:
             raise UserError(f"That import was already {draft.state}.")
         index = _number(value, 1)

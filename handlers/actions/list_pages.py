@@ -57,7 +57,7 @@ def register(app: Actions, deps: Deps) -> None:
         except UserError as exc:
             reply = Reply.error(exc)
         except Exception as exc:
-            reply = deps.runner.failure(exc)
+            reply = Reply.failure(exc)
         answer(
             reply,
             client=client,

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.commands.dispatch import CommandRunner, Reply
+from bot.commands.dispatch import Reply
 from bot.errors import UserError
 from bot.views import ids
 from slack.actors import team_of
@@ -38,8 +38,6 @@ def in_home(body: dict[str, Any]) -> bool:
 
 
 def register(app: Actions, deps: Deps) -> None:
-    runner = CommandRunner(deps.db, source=UpdateSource.button)
-
     def on_recommendation_button(
         ack: Ack,
         body: dict[str, Any],
@@ -57,10 +55,13 @@ def register(app: Actions, deps: Deps) -> None:
             answer(refusal(), client=client, respond=respond, user_id=user_id, logger=logger)
             return
         actor = deps.actors.actor(user_id, team_id)
-        reply = run_safely(runner, actor, COMMANDS[action_id].format(ref=ref), channel_of(body))
+        reply = run_safely(
+            deps.runner, actor, COMMANDS[action_id].format(ref=ref), channel_of(body),
+            UpdateSource.button,
+        )
         answer(reply, client=client, respond=respond, user_id=user_id, logger=logger)
         if in_home(body) and action_id != ids.SHOW:
-            publish_home(deps.db, client, user_id, logger)
+            publish_home(deps.services.reads, client, user_id, logger)
 
     def on_modal_button(
         ack: Ack,
@@ -74,7 +75,7 @@ def register(app: Actions, deps: Deps) -> None:
         user_id = body["user"]["id"]
         try:
             view = recommendation_modal(
-                deps.db, MODALS[action["action_id"]], action.get("value") or "", channel_of(body)
+                deps.services.reads, MODALS[action["action_id"]], action.get("value") or "", channel_of(body)
             )
         except UserError as exc:
             answer(Reply.error(exc), client=client, respond=respond, user_id=user_id)

@@ -20,15 +20,16 @@ from bot.views.blocks import as_dicts
 from bot.views.modals import impact_modal
 from slack.deps import Deps
 from slack.modals import open_view
-from slack.notifier import SlackNotifier
 from slack.registrar import Actions
 from slack.replies import answer, run_action
+from storage.models import Recommendation
+
+
+def snoozed(rec: Recommendation) -> str:
+    return f"Reminders for {rec.ref} are snoozed until {rec.snoozed_until:%d %B %Y}."
 
 
 def register(app: Actions, deps: Deps) -> None:
-    if deps.runner.notifier is None:
-        # `/recs remind REF` sends through the ledger, so replies in its thread are recorded.
-        deps.runner.notifier = SlackNotifier(deps.client, deps.actors)
 
     def run(
         body: dict[str, Any],
@@ -56,7 +57,7 @@ def register(app: Actions, deps: Deps) -> None:
                          logger: logging.Logger) -> None:
         ack()
         ref = action.get("value") or ""
-        run(body, respond, client, logger, lambda actor: reminder_replies.snooze(deps.db, actor, ref))
+        run(body, respond, client, logger, lambda actor: snoozed(deps.services.recommendations.snooze(actor, ref)))
 
     @app.action(ids.IMPACT_EMBEDDED)
     def on_impact_embedded(ack: Ack, body: dict[str, Any], action: dict[str, Any],

@@ -10,13 +10,10 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
-from bot import services
-from bot.evidence import (
+from bot.services.evidence import (
     ChannelMessage,
     EvidenceOutcome,
     SlackFile,
-    is_board_channel,
-    record_message_evidence,
     wants_recording,
 )
 from bot.views import evidence as views
@@ -105,21 +102,17 @@ def register(app: App, deps: Deps) -> None:
         message = message_from(event)
         if not wants_recording(message):
             return
-        with deps.db.unit_of_work(write=False) as uow:
-            # First, and only a read: links posted in other channels cost no Slack call and
-            # take no write lock.
-            if not is_board_channel(uow, message.channel_id):
-                return
+        # First, and only a read: links posted in other channels cost no Slack call and take
+        # no write lock.
+        if not deps.services.evidence.is_board_channel(message.channel_id):
+            return
         team_id = event.get("team") or body.get("team_id")
         if deps.actors.is_foreign(team_id):
             return
         actor = deps.actors.actor(message.user_id, team_id)
         permalink = permalink_of(deps, client, message, logger)
         try:
-            with deps.db.unit_of_work() as uow:
-                services.ensure_person(uow.session, actor.user_id, actor.name or None)
-                outcome = record_message_evidence(uow, actor, message, permalink=permalink)
-                uow.commit()
+            outcome = deps.services.evidence.from_channel(actor, message, permalink=permalink)
         except IntegrityError:
             return  # a retried delivery of the same message got there first
         if outcome.duplicate:

@@ -20,5 +20,5 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab", "home") != "home":
             return
         user_id = event["user"]
-        deps.actors.remember(deps.db, user_id)  # name and time zone, for reminders
-        publish_home(deps.db, client, user_id, logger)
+        deps.actors.remember(user_id)  # name and time zone, for reminders
+        publish_home(deps.services.reads, client, user_id, logger)

@@ -9,9 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import evidence as capture
-from bot import services
 from bot.errors import UserError
+from bot.services import evidence as capture
 from bot.views import evidence as views
 from bot.views import ids
 from handlers.events.evidence_capture import tell_in_thread
@@ -55,19 +54,13 @@ def register(app: App, deps: Deps) -> None:
         actor = deps.actors.actor(user_id, team_id)
         message = _message(form, user_id)
         try:
-            with deps.db.unit_of_work() as uow:
-                services.ensure_person(uow.session, actor.user_id, actor.name or None)
-                outcome = capture.record_chosen_evidence(
-                    uow,
-                    actor,
-                    message,
-                    form.text(views.REF_FIELD),
-                    form.text(views.DESCRIPTION_FIELD),
-                    permalink=form.metadata.get("permalink"),
-                )
-                if not outcome.recorded:
-                    raise UserError("; ".join(outcome.refused) or "Nothing was recorded.")
-                uow.commit()
+            outcome = deps.services.evidence.from_chosen_message(
+                actor,
+                message,
+                form.text(views.REF_FIELD),
+                form.text(views.DESCRIPTION_FIELD),
+                permalink=form.metadata.get("permalink"),
+            )
         except UserError as exc:
             refuse(ack, views.REF_FIELD, exc)
             return
@@ -90,10 +83,9 @@ def register(app: App, deps: Deps) -> None:
         actor = deps.actors.actor(body["user"]["id"], team_id)
         evidence_id = int(form.metadata.get("evidence") or 0)
         try:
-            with deps.db.unit_of_work() as uow:
-                services.reject_evidence(uow, actor, evidence_id, form.text(views.REASON_FIELD))
-                decided = capture.reviewed(uow, evidence_id)
-                uow.commit()
+            decided = deps.services.evidence.reject(
+                actor, evidence_id, form.text(views.REASON_FIELD)
+            )
         except UserError as exc:
             refuse(ack, views.REASON_FIELD, exc)
             return

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.commands.replies import Reply
 from bot.errors import UserError
 from bot.reminders import replies as reminder_replies
 from bot.views import ids
@@ -43,7 +44,7 @@ def register(app: App, deps: Deps) -> None:
             refuse(ack, IMPACT_FINDING, exc)
             return
         except Exception as exc:
-            refuse(ack, IMPACT_FINDING, UserError(deps.runner.failure(exc).text))
+            refuse(ack, IMPACT_FINDING, UserError(Reply.failure(exc).text))
             return
         ack()
         post_safely(client.chat_postMessage, logger, channel=user_id, text=text)

@@ -14,10 +14,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.commands.replies import Reply
 from bot.errors import NotAllowed, UserError
 from bot.imports import drafts as import_drafts
 from bot.imports.drafts import Draft
-from bot.imports.plans import accepted_on, parse_file
+from bot.imports.plans import parse_file
 from bot.rules.permissions import Actor
 from bot.views import imports as views
 from slack.actors import team_of
@@ -47,21 +48,13 @@ def register(app: App, deps: Deps) -> None:
 
     def store(actor: Actor, form: Form, filename: str, content: bytes) -> Draft:
         code = form.text("review")
-        parsed = parse_file(filename, content, accepted_on(deps.db, code))
+        parsed = parse_file(filename, content, deps.services.imports.accepted_on(code))
         source = filename if filename != PASTED else "pasted text"
         if parsed.errors:
             raise FieldError(FIRST_BOX, "; ".join(parsed.errors))
-        with deps.db.unit_of_work() as uow:
-            draft = import_drafts.create_draft(
-                uow,
-                actor,
-                review_code=code,
-                title=form.text("title") or None,
-                source=source,
-                parsed=parsed,
-            )
-            uow.commit()
-        return draft
+        return deps.services.imports.create(
+            actor, review_code=code, title=form.text("title") or None, source=source, parsed=parsed
+        )
 
     @app.view(views.IMPORT_MODAL)
     def on_import_submitted(
@@ -84,7 +77,7 @@ def register(app: App, deps: Deps) -> None:
             refuse(ack, guess_block(exc, FIRST_BOX, IMPORT_WORDS), exc)
             return
         except Exception as exc:
-            refuse(ack, FIRST_BOX, UserError(deps.runner.failure(exc).text))
+            refuse(ack, FIRST_BOX, UserError(Reply.failure(exc).text))
             return
         ack()
         if draft is None:
@@ -106,27 +99,20 @@ def register(app: App, deps: Deps) -> None:
         has_text = "text" in form.values
         try:
             draft_id = int(meta.get("draft", 0))
-            with deps.db.unit_of_work() as uow:
-                code = import_drafts.get_draft(uow, draft_id).review_code
-            since = accepted_on(deps.db, code)
-            with deps.db.unit_of_work() as uow:
-                draft = import_drafts.correct(
-                    uow,
-                    actor,
-                    draft_id,
-                    int(meta.get("index", -1)),
-                    label=form.text("label"),
-                    agency=form.text("agency"),
-                    text=form.text("text") if has_text else None,
-                    due=form.text("due"),
-                    accepted_on=since,
-                )
-                uow.commit()
+            draft = deps.services.imports.correct(
+                actor,
+                draft_id,
+                int(meta.get("index", -1)),
+                label=form.text("label"),
+                agency=form.text("agency"),
+                text=form.text("text") if has_text else None,
+                due=form.text("due"),
+            )
         except UserError as exc:
             refuse(ack, guess_block(exc, "label", EDIT_WORDS), exc)
             return
         except Exception as exc:
-            refuse(ack, "label", UserError(deps.runner.failure(exc).text))
+            refuse(ack, "label", UserError(Reply.failure(exc).text))
             return
         ack()
         channel, ts = meta.get("channel"), meta.get("ts")
@@ -138,8 +124,7 @@ def register(app: App, deps: Deps) -> None:
 
 def _check_form(deps: Deps, actor: Actor, form: Form, pasted: str, reference: str) -> None:
     """Everything that can be said before reading: admin, a review code, one source."""
-    with deps.db.unit_of_work(write=False) as uow:
-        import_drafts.require_admin(uow, actor, "import a review")
+    deps.services.imports.require_admin(actor, "import a review")
     if not form.text("review"):
         raise FieldError("review", "Give the review's code.")
     if not pasted and not reference:
@@ -165,5 +150,5 @@ def _from_file(
     except UserError as exc:
         tell(client, actor.user_id, f"Nothing was imported: {exc}", logger)
     except Exception as exc:
-        tell(client, actor.user_id, deps.runner.failure(exc).text, logger)
+        tell(client, actor.user_id, Reply.failure(exc).text, logger)
     return None

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from bot import services
 from bot.commands import grammar as c
-from bot.commands.dispatch import CommandRunner, Reply
+from bot.commands.dispatch import Reply
 from bot.errors import NotAllowed, UserError
 from bot.rules.permissions import Actor
 from bot.views import ids
@@ -43,7 +43,7 @@ Handler = Callable[[Actor, Form], Reply]
 
 
 def register(app: App, deps: Deps) -> None:
-    runner = CommandRunner(deps.db, source=UpdateSource.modal)
+    runner = deps.runner
 
     def submission(callback_id: str, first_block: str, words: dict[str, str]) -> Callable:
         """Wraps a use case with the actor, the error mapping, the ack and the confirmation."""
@@ -68,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
                     refuse(ack, guess_block(exc, first_block, words), exc)
                     return
                 except Exception as exc:
-                    failed = runner.failure(exc)
+                    failed = Reply.failure(exc)
                     refuse(ack, first_block, UserError(failed.text))
                     return
                 ack()
@@ -87,7 +87,8 @@ def register(app: App, deps: Deps) -> None:
         lead = form.text("lead")
         return runner.execute(
             actor,
-            c.Add(
+            source=UpdateSource.modal,
+            command=c.Add(
                 review=form.text("review"),
                 text=text,
                 agency=form.text("agency") or None,
@@ -104,24 +105,20 @@ def register(app: App, deps: Deps) -> None:
         if choice not in c.STATUS_WORDS:
             raise FieldError("status", "Pick one of the choices.")
         status, at_risk = c.STATUS_WORDS[choice]
-        return runner.execute(actor, c.Update(ref, status, at_risk, form.text("note")))
+        update = c.Update(ref, status, at_risk, form.text("note"))
+        return runner.execute(actor, update, source=UpdateSource.modal)
 
     @submission(ids.COMPLETED_MODAL, "url", COMPLETED_WORDS)
     def on_completed_submitted(actor: Actor, form: Form) -> Reply:
         ref = str(form.metadata.get("ref", ""))
-        with deps.db.unit_of_work() as uow:
-            runner.me(uow, actor)
-            services.complete_with_evidence(
-                uow,
-                actor,
-                ref,
-                url=form.text("url"),
-                description=form.text("description"),
-                note=form.text("note"),
-                source=UpdateSource.modal,
-            )
-            rec = services.get_recommendation(uow.session, ref)
-            uow.commit()
+        rec = deps.services.recommendations.complete_with_evidence(
+            actor,
+            ref,
+            url=form.text("url"),
+            description=form.text("description"),
+            note=form.text("note"),
+            source=UpdateSource.modal,
+        )
         return Reply.done(
             f"{rec.ref} is marked completed with its evidence. A chair will review it.", rec.ref
         )
@@ -141,10 +138,7 @@ def register(app: App, deps: Deps) -> None:
             require_evidence="yes" in form.checked("require_evidence"),
         )
         try:
-            with deps.db.unit_of_work() as uow:
-                runner.me(uow, actor)
-                services.update_board_settings(uow, actor, board_id, new)
-                uow.commit()
+            deps.services.boards.change_settings(actor, board_id, new)
         except services.SettingError as exc:
             raise FieldError(exc.field, str(exc)) from exc
         return Reply.done("The board settings are saved.")

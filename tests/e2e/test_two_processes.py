@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.demo import load_demo
-from console.shell import MovableClock
+from console.clock import MovableClock
 from storage.db import Database
 from storage.models import ProgressUpdate, Recommendation, Status
 from tests import databases

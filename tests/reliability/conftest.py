@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.demo import load_demo
-from console.shell import MovableClock
+from console.clock import MovableClock
 from storage.db import Database
 from tests import databases
 

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot import history, reads
+from bot import history
 from bot.rules.brag import BRAG_BOUND, Brag, Thresholds, brag_params
+from bot.services import reads
 from storage import as_of as state_queries
 from storage.as_of import ChangeCounts, StateRow
 from storage.models import OPEN_STATUSES, Board, Status

@@ -5,18 +5,40 @@ Also the few reads the modals need (reviews, agencies, the board's settings).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session
 
-from bot import reads, summary
 from bot.rules.brag import Thresholds
-from bot.summary import BoardSummary
-from bot.views.modals import Choice, SettingsForm
+from bot.services import reads, summary
+from bot.services.summary import BoardSummary
 from storage import queries
 from storage.models import Board, BoardRoleKind, Status
 from storage.queries import RecommendationFilter
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """The board's current settings, as the settings modal shows them."""
+
+    channel_id: str | None
+    chair_ids: Sequence[str]
+    due_soon_days: str
+    overdue_every_days: int
+    stale_after_days: int
+    escalate_after_days: int
+    amber_due_within_days: int
+    amber_stale_days: int
+    require_evidence: bool
+
 
 HOME_RECOMMENDATIONS = 20  # two blocks each, leaving room for the board overview
 

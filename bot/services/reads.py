@@ -16,7 +16,7 @@ from bot.rules.brag import (
     brag_params,
 )
 from bot.rules.refs import normalise_ref
-from bot.services import get_review, no_such_recommendation
+from bot.services.lookups import get_review, no_such_recommendation
 from storage import queries
 from storage.models import (
     Board,

@@ -1,0 +1,239 @@
+"""Boards, their reviews, agencies and roles, and the settings an admin edits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import select
+
+from bot.errors import NotFound, UserError
+from bot.rules.permissions import Act, Actor
+from bot.services.access import require_on_board
+from bot.services.audit import audit
+from bot.services.base import UseCases
+from bot.services.people import acting, ensure_person
+from storage import queries
+from storage.db import UnitOfWork
+from storage.models import (
+    Agency,
+    AgencyMember,
+    Board,
+    BoardRole,
+    BoardRoleKind,
+    Review,
+    ReviewKind,
+)
+
+
+def ensure_board(
+    uow: UnitOfWork, actor: Actor, name: str, *, channel_id: str | None = None
+) -> Board:
+    board = uow.session.exec(select(Board).where(Board.name == name)).first()
+    if board:
+        return board
+    board = Board(name=name, channel_id=channel_id, created_at=uow.now)
+    uow.session.add(board)
+    uow.session.flush()
+    audit(uow, actor, "board.create", "board", board.id, name=name)
+    return board
+
+
+def grant_role(
+    uow: UnitOfWork, actor: Actor, board: Board, user_id: str, role: BoardRoleKind
+) -> None:
+    exists = uow.session.exec(
+        select(BoardRole).where(
+            BoardRole.board_id == board.id, BoardRole.user_id == user_id, BoardRole.role == role
+        )
+    ).first()
+    if exists:
+        return
+    uow.session.add(BoardRole(board_id=board.id, user_id=user_id, role=role))  # type: ignore[arg-type]
+    audit(uow, actor, "role.grant", "board", board.id, user=user_id, role=role)
+
+
+def ensure_review(
+    uow: UnitOfWork,
+    actor: Actor,
+    board: Board,
+    code: str,
+    title: str | None = None,
+    *,
+    kind: ReviewKind = ReviewKind.SCR,
+    published_on: date | None = None,
+    accepted_on: date | None = None,
+) -> Review:
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", code) or len(code) > 32:
+        raise UserError(
+            f"'{code}' is not a review code: use letters, digits and dashes.",
+            example="--review CSPR-2024-03",
+        )
+    review = queries.review_by_code(uow.session, code)
+    if review:
+        return review
+    review = Review(
+        board_id=board.id,  # type: ignore[arg-type]
+        code=code.upper(),
+        title=title or f"Review {code.upper()}",
+        kind=kind,
+        published_on=published_on,
+        accepted_on=accepted_on,
+        created_at=uow.now,
+    )
+    uow.session.add(review)
+    uow.session.flush()
+    audit(uow, actor, "review.create", "review", review.id, code=review.code, title=review.title)
+    return review
+
+
+def ensure_agency(uow: UnitOfWork, actor: Actor, board_id: int, name: str) -> Agency:
+    name = re.sub(r"\s+", " ", name).strip()
+    short = None
+    match = re.match(r"^(.*?)\s*\(([A-Za-z]{2,10})\)$", name)
+    if match:
+        short = match.group(2)
+    agency = queries.agency_by_name(uow.session, board_id, name)
+    if agency:
+        return agency
+    agency = Agency(board_id=board_id, name=name, short_name=short)
+    uow.session.add(agency)
+    uow.session.flush()
+    audit(uow, actor, "agency.create", "agency", agency.id, name=name)
+    return agency
+
+
+def add_agency_member(uow: UnitOfWork, actor: Actor, agency: Agency, user_id: str) -> None:
+    if uow.session.get(AgencyMember, (agency.id, user_id)):
+        return
+    uow.session.add(AgencyMember(agency_id=agency.id, user_id=user_id))  # type: ignore[arg-type]
+    audit(uow, actor, "agency.member_add", "agency", agency.id, user=user_id)
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """What the settings modal edits; None leaves a value as it is."""
+
+    channel_id: str | None = None
+    chair_ids: tuple[str, ...] | None = None
+    due_soon_days: str | None = None
+    overdue_every_days: int | None = None
+    stale_after_days: int | None = None
+    escalate_after_days: int | None = None
+    amber_due_within_days: int | None = None
+    amber_stale_days: int | None = None
+    require_evidence: bool | None = None
+
+
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "overdue_every_days": (1, 90),
+    "stale_after_days": (7, 365),
+    "escalate_after_days": (1, 365),
+    "amber_due_within_days": (1, 365),
+    "amber_stale_days": (7, 365),
+}
+
+
+class SettingError(UserError):
+    """A bad value in one setting; `field` names it so the modal can mark that input."""
+
+    def __init__(self, field: str, message: str, example: str | None = None) -> None:
+        super().__init__(message, example)
+        self.field = field
+
+
+def _due_soon_days(text: str) -> str:
+    try:
+        days = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
+    except ValueError:
+        days = []
+    if not days or any(d < 1 or d > 365 for d in days) or len(days) > 6:
+        raise SettingError(
+            "due_soon_days",
+            "Give up to six numbers of days before the due date, separated by commas.",
+            "30,14,3",
+        )
+    return ",".join(str(d) for d in days)
+
+
+def update_board_settings(
+    uow: UnitOfWork, actor: Actor, board_id: int, new: BoardSettings
+) -> Board:
+    """Admin: the board's channel, chairs, reminder policy and BRAG thresholds, audited."""
+    require_on_board(uow.session, actor, board_id, Act.settings, "change the board settings")
+    board = uow.session.get(Board, board_id)
+    if board is None:
+        raise NotFound("There is no such board.")
+    before = board.model_dump(exclude={"created_at"})
+    changes: dict[str, Any] = {}
+    if new.channel_id is not None:
+        changes["channel_id"] = new.channel_id or None
+    if new.due_soon_days is not None:
+        changes["due_soon_days"] = _due_soon_days(new.due_soon_days)
+    for name, (low, high) in SETTING_RANGES.items():
+        value = getattr(new, name)
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise SettingError(name, f"Give a number from {low} to {high}.", str(low))
+        changes[name] = value
+    if new.require_evidence is not None:
+        changes["require_evidence"] = new.require_evidence
+    for name, value in changes.items():
+        setattr(board, name, value)
+    uow.session.add(board)
+    chairs_before = _set_chairs(uow, actor, board, new.chair_ids)
+    uow.session.flush()
+    after = board.model_dump(exclude={"created_at"})
+    audit(
+        uow,
+        actor,
+        "board.settings",
+        "board",
+        board.id,
+        before={k: before[k] for k in changes if before[k] != after[k]},
+        after={k: after[k] for k in changes if before[k] != after[k]},
+        chairs_before=chairs_before,
+        chairs_after=sorted(new.chair_ids) if new.chair_ids is not None else chairs_before,
+    )
+    return board
+
+
+def _set_chairs(
+    uow: UnitOfWork, actor: Actor, board: Board, chair_ids: tuple[str, ...] | None
+) -> list[str]:
+    current = uow.session.exec(
+        select(BoardRole).where(BoardRole.board_id == board.id, BoardRole.role == "chair")
+    ).all()
+    before = sorted(r.user_id for r in current)
+    if chair_ids is None:
+        return before
+    if not chair_ids:
+        raise SettingError("chairs", "A board needs at least one chair.")
+    for role in current:
+        if role.user_id not in chair_ids:
+            uow.session.delete(role)
+            audit(uow, actor, "role.revoke", "board", board.id, user=role.user_id, role="chair")
+    for user_id in chair_ids:
+        ensure_person(uow.session, user_id)
+        grant_role(uow, actor, board, user_id, BoardRoleKind.chair)
+    return before
+
+
+class Boards(UseCases):
+    """A board's settings, as its admin edits them."""
+
+    def change_settings(self, actor: Actor, board_id: int, new: BoardSettings) -> Board:
+        with self.writing() as uow:
+            acting(uow, actor)
+            board = update_board_settings(uow, actor, board_id, new)
+            uow.commit()
+        return board
+
+    def require(self, actor: Actor, act: Act, what: str) -> None:
+        """Refuses, before a form opens, someone who may not `act` on the board."""
+        with self.reading() as uow:
+            board = queries.first_board(uow.session)
+            require_on_board(uow.session, actor, board.id if board else None, act, what)

@@ -1,0 +1,160 @@
+"""The read use cases: lists, a recommendation in full, summaries, samples and App Home.
+Each opens a read-only unit of work and ends it; none writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.errors import NotFound
+from bot.rules.brag import Thresholds
+from bot.rules.permissions import Act, Actor
+from bot.services import home, reads, summary
+from bot.services.access import require_on_board
+from bot.services.base import UseCases
+from bot.services.lookups import get_recommendation
+from bot.services.people import Named, resolve
+from bot.services.reads import RecommendationDetail, RecommendationPage
+from bot.services.summary import BoardSummary
+from storage import queries
+from storage.models import Person, Recommendation, Status
+from storage.queries import RecommendationFilter, RecommendationRow
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list asks for (bot.commands.grammar.ListRecs, as the services read it)."""
+
+    review: str | None = None
+    agency: str | None = None
+    statuses: tuple[Status, ...] = ()
+    rag: str | None = None
+    overdue: bool = False
+    mine: bool = False
+    owner: Named | None = None
+    theme: str | None = None
+    page: int = 1
+
+
+class Reads(UseCases):
+    def chaired_summary(self, actor: Actor) -> BoardSummary | None:
+        """A chair's `/recs`: their own board's summary (not every board's: a national
+        deployment holds ~150 boards). None for anyone who chairs no board."""
+        with self.reading() as uow:
+            chaired = queries.boards_chaired_by(uow.session, actor.user_id)
+            if not chaired:
+                return None
+            board = chaired[0]
+            return summary.board_summary(
+                uow.session, None, board.name, self.today(), Thresholds.of(board),
+                board_id=board.id,
+            )  # fmt: skip
+
+    def list_page(
+        self,
+        actor: Actor,
+        query: ListQuery,
+        *,
+        title: str | None,
+        command: str,
+        qualifiers: tuple[str, ...] = (),
+    ) -> RecommendationPage:
+        """A page of the list; with no `title`, the review's own, then the `qualifiers`."""
+        with self.reading() as uow:
+            session = uow.session
+            review, board = reads.review_in_scope(session, query.review)
+            if title is None:
+                title = " · ".join((reads.review_title(review), *qualifiers))
+            flt = RecommendationFilter(
+                review_id=review.id if review else None,
+                agency_ids=self._agency_ids(session, query, board.id if review and board else None),
+                statuses=query.statuses or None,
+                brag=query.rag,
+                overdue_before=self.today() if query.overdue else None,
+                owned_by=self._owner(session, actor, query),
+                theme=query.theme,
+            )
+            return reads.list_page(
+                session, flt, today=self.today(), thresholds=Thresholds.of(board),
+                title=title, command=command, page=query.page,
+            )  # fmt: skip
+
+    @staticmethod
+    def _agency_ids(session: object, query: ListQuery, board_id: int | None) -> tuple[int, ...] | None:
+        if not query.agency:
+            return None
+        matches = queries.agencies_matching(session, board_id, query.agency)  # type: ignore[arg-type]
+        if not matches:
+            raise NotFound(
+                f"No agency matches '{query.agency[:60]}'.",
+                example='/recs list H agency:"Thames Valley Police"',
+            )
+        return tuple(a.id for a in matches if a.id is not None)
+
+    @staticmethod
+    def _owner(session: object, actor: Actor, query: ListQuery) -> str | None:
+        if query.owner:
+            # The id alone: a list reads, and must not store the mention's name.
+            return query.owner.slack_id or resolve(session, query.owner).id  # type: ignore[arg-type]
+        return actor.user_id if query.mine else None
+
+    def recommendation(self, ref: str) -> Recommendation:
+        with self.reading() as uow:
+            return get_recommendation(uow.session, ref)
+
+    def detail(self, ref: str) -> RecommendationDetail:
+        with self.reading() as uow:
+            return reads.detail(uow.session, ref, self.today())
+
+    def summary(self, code: str | None, as_of: object = None) -> BoardSummary:
+        with self.reading() as uow:
+            result = summary.review_summary(uow.session, code, self.today(), as_of=as_of)  # type: ignore[arg-type]
+        result.review_code = code.upper() if code else None
+        return result
+
+    def sample(self, actor: Actor, n: int) -> list[RecommendationRow]:
+        """n completed, not yet assured recommendations for a chair to verify."""
+        with self.reading() as uow:
+            board = queries.first_board(uow.session)
+            require_on_board(
+                uow.session, actor, board.id if board else None, Act.sample, "draw a sample"
+            )
+            return reads.sample_completed(uow.session, n, self.today())
+
+    def home_page(self, user_id: str) -> home.HomePage:
+        with self.reading() as uow:
+            return home.home_page(uow.session, user_id, self.today())
+
+    def review_choices(self) -> list[home.Choice]:
+        with self.reading() as uow:
+            return home.review_choices(uow.session)
+
+    def agency_choices(self) -> list[home.Choice]:
+        with self.reading() as uow:
+            return home.agency_choices(uow.session)
+
+    def settings_form(self) -> tuple[int, home.SettingsForm] | None:
+        with self.reading() as uow:
+            return home.settings_form(uow.session)
+
+    # --- the console's own reads --------------------------------------------------------------
+
+    def first_admin(self) -> Person | None:
+        """The console acts as the first board's admin until told otherwise."""
+        with self.reading() as uow:
+            board = queries.first_board(uow.session)
+            if board is None or board.id is None:
+                return None
+            admins = queries.people_with_role(uow.session, board.id, "admin")
+            return admins[0] if admins else None
+
+    def has_reviews(self) -> bool:
+        with self.reading() as uow:
+            return queries.first_review(uow.session) is not None
+
+    def person_named(self, handle: str) -> Person | None:
+        with self.reading() as uow:
+            return queries.person_by_name_or_email(uow.session, handle)
+
+    def people(self) -> list[Person]:
+        with self.reading() as uow:
+            return list(queries.all_people(uow.session))

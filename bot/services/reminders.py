@@ -1,0 +1,57 @@
+"""`/recs remind REF` as a use case: checked before Slack's answer, sent through the ledger
+after it (so a reply in its thread is recorded like any reminder's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import Block
+
+from bot.errors import UserError
+from bot.reminders import sweep
+from bot.reminders.due import Kind
+from bot.rules.permissions import Act, Actor
+from bot.services.access import require_on
+from bot.services.base import UseCases
+from bot.services.lookups import board_of, get_recommendation
+from storage import queries
+from storage.db import Clock, Database
+
+
+@dataclass(frozen=True)
+class ManualReminder:
+    rec_id: int
+    ref: str
+    owner_id: str
+    text: str  # the reminder as it would read, for a front end with no notifier
+    blocks: list[Block]
+
+
+class Reminders(UseCases):
+    def __init__(
+        self, db: Database, clock: Clock | None = None, notifier: sweep.Notifier | None = None
+    ) -> None:
+        super().__init__(db, clock)
+        self.notifier = notifier  # None: the reminder is returned for the caller to show
+
+    def check(self, actor: Actor, ref: str) -> ManualReminder:
+        """Who may send it, and that there is someone to send it to."""
+        with self.reading() as uow:
+            rec = get_recommendation(uow.session, ref)
+            require_on(uow.session, actor, rec, Act.send_reminder,
+                       f"send {rec.ref}'s reminder", self.today())  # fmt: skip
+            if rec.lead_officer_id is None:
+                raise UserError(
+                    f"{rec.ref} has no lead officer to remind.",
+                    example=f"/recs assign {rec.ref} @jane",
+                )
+            board = board_of(uow.session, rec)
+            detail = queries.reminder_details(uow.session, {rec.id}).get(rec.id)  # type: ignore[arg-type]
+        assert detail is not None and rec.id is not None
+        text, blocks = sweep.render(detail, Kind.manual, board, self.clock(), None)
+        return ManualReminder(rec.id, rec.ref, rec.lead_officer_id, text, blocks)
+
+    def send(self, reminder: ManualReminder) -> str:
+        """Sends it now; returns who it went to, or raises sweep.DeliveryFailed."""
+        assert self.notifier is not None
+        return sweep.send_now(self.db, self.notifier, reminder.rec_id)

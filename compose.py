@@ -1,0 +1,130 @@
+"""Builds every dependency once: the database, the clock, the services, and for Slack the
+WebClient, the actor lookup, the notifier, the runner and the bolt apps. app.py only picks a
+mode and asks for what it runs; nothing else constructs these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+from bot.services import Services
+from storage.db import Clock, Database, masked, utc_now
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.reminders.sweep import Sweeper
+    from console.clock import MovableClock
+    from console.shell import Console
+    from slack.deps import Deps
+
+log = logging.getLogger("recs")
+
+
+def pinned_clock(settings: Settings) -> Clock | None:
+    """RECS_CLOCK pins the clock for tests and demos, so BRAG colours are stable."""
+    when = settings.recs_clock
+    if when is None:
+        return None
+    pinned = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return lambda: pinned
+
+
+def clock_of(settings: Settings) -> Clock:
+    return pinned_clock(settings) or utc_now
+
+
+def open_database(settings: Settings, clock: Clock | None = None) -> Database:
+    """The one Database of a process, migrated, on the clock every write is dated by."""
+    db = Database(settings.database_url, clock=clock or clock_of(settings))
+    log.info("database %s", masked(settings.database_url))
+    db.ensure_migrated()
+    return db
+
+
+def services_for(settings: Settings, db: Database) -> Services:
+    return Services(db, db.clock, board_name=settings.recs_board)
+
+
+# --- the console ------------------------------------------------------------------------------
+
+
+def console(settings: Settings, clock: MovableClock, *, demo: bool = False) -> Console:
+    """The console on the embedded database, with reminders printed as the clock moves."""
+    from bot.demo import load_demo
+    from bot.reminders.scheduling import start_background
+    from console.notifier import reminder_tick
+    from console.shell import Console
+
+    db = open_database(settings, clock)
+    if demo:
+        print(load_demo(db))
+    sweeper, on_tick = reminder_tick(db)
+    start_background(sweeper)  # reminders also fire each minute of real time
+    return Console(services_for(settings, db), clock, on_tick=on_tick)
+
+
+# --- Slack ------------------------------------------------------------------------------------
+
+
+def slack_deps(settings: Settings, db: Database) -> Deps:
+    """What every listener needs: the services, the runner, the bot's WebClient and the actor
+    lookup; `/recs remind` sends through the Slack notifier."""
+    from bot.commands.dispatch import CommandRunner
+    from slack.client import make_web_client
+    from slack.deps import Deps
+    from slack.notifier import SlackNotifier
+
+    services = services_for(settings, db)
+    deps = Deps(settings=settings, db=db, runner=CommandRunner(services),
+                client=make_web_client(settings))  # fmt: skip
+    services.reminders.notifier = SlackNotifier(deps.client, deps.actors)
+    return deps
+
+
+def slack_app(settings: Settings) -> tuple[Deps, App]:
+    """The Deps and the bolt App shared by `serve` and `socket`."""
+    from slack.actors import sync_agency_usergroups
+    from slack.apps import build_app
+
+    deps = slack_deps(settings, open_database(settings))
+    if settings.recs_agency_usergroups:
+        sync_agency_usergroups(deps.client, deps.services.people, settings.recs_agency_usergroups)
+    return deps, build_app(deps)
+
+
+def slack_sweeper(settings: Settings, db: Database) -> Sweeper:
+    """The sweep sending through Slack (scheduler, remind, and socket/serve with a scheduler)."""
+    from bot.reminders.sweep import Sweeper
+    from slack.client import make_web_client
+    from slack.notifier import SlackNotifier
+
+    return Sweeper(db, SlackNotifier(make_web_client(settings)))
+
+
+def start_scheduler(settings: Settings, db: Database) -> None:
+    """APScheduler in the background of `socket` or `serve --with-scheduler`."""
+    from bot.reminders.scheduling import start_background
+
+    start_background(slack_sweeper(settings, db))
+
+
+def pinned_at(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
+
+
+def console_lines(interactive: bool, prompt: str) -> Iterable[str]:
+    """What the console reads: a prompt on a terminal, else the piped lines."""
+    import sys
+
+    if not interactive:
+        yield from sys.stdin
+        return
+    while True:
+        try:
+            yield input(prompt)
+        except EOFError:
+            return
