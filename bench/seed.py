@@ -34,6 +34,7 @@ from sqlalchemy import Date, Table, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Connection
 
+from bot.reminders import due as rules
 from storage.db import Database
 from storage.models import (
     ActionKind,
@@ -288,6 +289,13 @@ def _at(day: date, rng: random.Random) -> datetime:
     return datetime(day.year, day.month, day.day, 9 + minutes // 60, minutes % 60, tzinfo=UTC)
 
 
+def _completed_at(status: Status, updates: list[dict[str, Any]]) -> datetime | None:
+    """When a done one was completed: the update that set it completed."""
+    if status not in (Status.completed, Status.assured, Status.embedded):
+        return None
+    return next((u["created_at"] for u in updates if u["status_to"] == Status.completed), None)
+
+
 def _status_for(age_years: int, rng: random.Random) -> Status:
     """A realistic mix: old reviews are done or closed, recent ones open."""
     roll = rng.random()
@@ -369,66 +377,82 @@ class _Generator:
     def sent_ledger(self) -> None:
         """What the sweep sent before this morning, as the reminder policy says it would have:
         the overdue ones' latest reminders and escalations, and today's board digests."""
-        from bot.reminders import due as rules
-
         policy, zone = rules.Policy(), "Europe/London"  # the boards keep the defaults
-        sent_at = SWEEP_AT - timedelta(minutes=40)
         board_of = {r["id"]: r["board_id"] for r in self.rows.tables["review"]}
         chair_of = {
             r["board_id"]: r["user_id"]
             for r in self.rows.tables["board_role"]
             if r["role"] == BoardRoleKind.chair
         }
-
-        def sent(
-            key: str, kind: str, period: str, rec_id: int | None, board: int, to: str | None
-        ) -> None:
-            self.rows.add(
-                "reminder_ledger",
-                {
-                    "id": self.next_id("reminder_ledger"),
-                    "key": key,
-                    "recommendation_id": rec_id,
-                    "board_id": board,
-                    "kind": kind,
-                    "period": period,
-                    "recipient_id": to,
-                    "state": LedgerState.sent,
-                    "claimed_by": "bench-seed",
-                    "lease_until": None,
-                    "attempts": 1,
-                    "channel_id": None,
-                    "message_ts": None,
-                    "created_at": sent_at,
-                    "sent_at": sent_at,
-                },
-            )
-
         for row in self.late:
-            subject = rules.Subject(
-                status=row["status"],
-                due_on=row["due_on"],
-                last_touch=(row["last_update_at"] or row["created_at"]).date(),
-            )
-            rec_id, board, lead = row["id"], board_of[row["review_id"]], row["lead_officer_id"]
-            for due in rules.owner_reminders(subject, policy, SWEEP_AT, zone):
-                sent(f"{rec_id}:{due.key}", str(due.kind), due.period, rec_id, board, lead)
-            escalation = rules.escalation(subject, policy, SWEEP_AT, zone)
-            if escalation:
-                chair = chair_of[board]
-                key = f"{rec_id}:{escalation.key}:{chair}"
-                sent(key, str(escalation.kind), escalation.period, rec_id, board, chair)
-                key = f"{rec_id}:{rules.Kind.escalation_board}:{escalation.period}"
-                sent(key, str(rules.Kind.escalation_board), escalation.period, rec_id, board, None)
+            self.late_reminders_sent(row, policy, zone, board_of[row["review_id"]], chair_of)
+        self.digests_sent(policy, chair_of)
+
+    def late_reminders_sent(
+        self,
+        row: dict[str, Any],
+        policy: rules.Policy,
+        zone: str,
+        board: int,
+        chair_of: dict[int, str],
+    ) -> None:
+        """An overdue one's latest owner reminders, and its escalation to the chair and board."""
+        subject = rules.Subject(
+            status=row["status"],
+            due_on=row["due_on"],
+            last_touch=(row["last_update_at"] or row["created_at"]).date(),
+        )
+        rec_id, lead = row["id"], row["lead_officer_id"]
+        for due in rules.owner_reminders(subject, policy, SWEEP_AT, zone):
+            self.ledger_sent(f"{rec_id}:{due.key}", str(due.kind), due.period, rec_id, board, lead)
+        escalation = rules.escalation(subject, policy, SWEEP_AT, zone)
+        if not escalation:
+            return
+        chair = chair_of[board]
+        key = f"{rec_id}:{escalation.key}:{chair}"
+        self.ledger_sent(key, str(escalation.kind), escalation.period, rec_id, board, chair)
+        to_board = rules.Kind.escalation_board
+        key = f"{rec_id}:{to_board}:{escalation.period}"
+        self.ledger_sent(key, str(to_board), escalation.period, rec_id, board, None)
+
+    def digests_sent(self, policy: rules.Policy, chair_of: dict[int, str]) -> None:
+        """Every board's digest of this week and its chair's digest of this month."""
         digest = rules.digest(policy, SWEEP_AT)
         monthly = rules.monthly_digest(policy, SWEEP_AT)
         for board in (r["id"] for r in self.rows.tables["board"]):
             if digest:
                 key = f"board{board}:{digest.key}"
-                sent(key, str(digest.kind), digest.period, None, board, None)
+                self.ledger_sent(key, str(digest.kind), digest.period, None, board, None)
             if monthly:
-                key = f"board{board}:{monthly.key}:{chair_of[board]}"
-                sent(key, str(monthly.kind), monthly.period, None, board, chair_of[board])
+                chair = chair_of[board]
+                key = f"board{board}:{monthly.key}:{chair}"
+                self.ledger_sent(key, str(monthly.kind), monthly.period, None, board, chair)
+
+    def ledger_sent(
+        self, key: str, kind: str, period: str, rec_id: int | None, board: int, to: str | None
+    ) -> None:
+        """One reminder in the ledger as sent, 40 minutes before the sweep."""
+        sent_at = SWEEP_AT - timedelta(minutes=40)
+        self.rows.add(
+            "reminder_ledger",
+            {
+                "id": self.next_id("reminder_ledger"),
+                "key": key,
+                "recommendation_id": rec_id,
+                "board_id": board,
+                "kind": kind,
+                "period": period,
+                "recipient_id": to,
+                "state": LedgerState.sent,
+                "claimed_by": "bench-seed",
+                "lease_until": None,
+                "attempts": 1,
+                "channel_id": None,
+                "message_ts": None,
+                "created_at": sent_at,
+                "sent_at": sent_at,
+            },
+        )
 
     def board(self, b: int) -> list[tuple[int, list[str]]]:
         area = AREAS[(b - 1) % len(AREAS)] + ("" if b <= len(AREAS) else f" {b}")
@@ -560,100 +584,134 @@ class _Generator:
         status: Status,
         timing: str,
     ) -> None:
+        # The random draws keep their order, so a seed value gives the same data set as before.
         rng = self.rng
         self.rec_id += 1
         rec_id = self.rec_id
+        ref = f"{code}-{number}"
         created = _at(accepted, rng)
         due_on, original_due = self.due_dates(status, accepted, timing)
-        open_ = status in (Status.not_started, Status.in_progress)
         history_end = self.today - timedelta(days=1)
         updates = self.history(rec_id, lead, status, accepted, history_end)
-        last_update = updates[-1] if updates else None
-        completed_at = None
-        if status in (Status.completed, Status.assured, Status.embedded):
-            completed_at = next(
-                (u["created_at"] for u in updates if u["status_to"] == Status.completed), None
-            )
         row = {
+            **self.what_it_asks(rec_id, review_id, ref, number, agency_id, lead),
+            **self.where_it_stands(status, accepted, created, (due_on, original_due), updates),
+        }
+        self.rows.add("recommendation", row)
+        if timing == "late":
+            self.late.append(row)
+        self.parts(rec_id, ref, status)
+        for theme in rng.sample(THEMES, rng.randint(1, 2)):
+            self.rows.add("recommendation_theme", {"recommendation_id": rec_id, "theme": theme})
+        if original_due != due_on and original_due is not None and due_on is not None:
+            self.due_date_moved(rec_id, lead, original_due, due_on, history_end)
+        done = status in (Status.completed, Status.assured, Status.embedded)
+        open_ = status in (Status.not_started, Status.in_progress)
+        if done or (open_ and rng.random() < 0.3):
+            self.evidence(rec_id, lead, status, row["completed_at"] or _at(history_end, rng))
+        if self.audit:
+            self.audit_added(rec_id, ref, number, created)
+
+    def what_it_asks(
+        self, rec_id: int, review_id: int, ref: str, number: int, agency_id: int, lead: str
+    ) -> dict[str, Any]:
+        """The recommendation's ref and text, its agency and lead, and the board's response."""
+        rng = self.rng
+        return {
             "id": rec_id,
-            "ref": f"{code}-{number}",
+            "ref": ref,
             "review_id": review_id,
             "number": number,
             "label": str(number),
-            "text": f"The board should {rng.choice(VERBS)} {rng.choice(OBJECTS)} ({code}-{number}).",
+            "text": f"The board should {rng.choice(VERBS)} {rng.choice(OBJECTS)} ({ref}).",
             "agency_id": agency_id,
             "lead_officer_id": lead,
             "directorate": None,
             "response": Response.accepted if rng.random() < 0.9 else Response.partly_accepted,
             "response_reason": None,
             "action_kind": rng.choice(list(ActionKind)),
+        }
+
+    def where_it_stands(
+        self,
+        status: Status,
+        accepted: date,
+        created: datetime,
+        due: tuple[date, date | None],
+        updates: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """Its due dates and status, and the denormalised fields that agree with its history."""
+        due_on, original_due = due
+        open_ = status in (Status.not_started, Status.in_progress)
+        last_update = updates[-1] if updates else None
+        return {
             "due_on": due_on,
             "timescale": _uk(due_on) if due_on else None,
             "original_due_on": original_due,
             "original_timescale": _uk(original_due) if original_due else None,
             "accepted_on": accepted,
             "status": status,
-            "at_risk": open_ and rng.random() < 0.1,
+            "at_risk": open_ and self.rng.random() < 0.1,
             "superseded_by_id": None,
             "closed_reason": "Overtaken by the new pathway"
             if status in (Status.not_implemented, Status.superseded)
             else None,
-            "completed_at": completed_at,
+            "completed_at": _completed_at(status, updates),
             "snoozed_until": None,
             "last_update_at": last_update["created_at"] if last_update else None,
             "created_at": created,
             "updated_at": last_update["created_at"] if last_update else created,
         }
-        self.rows.add("recommendation", row)
-        if timing == "late":
-            self.late.append(row)
-        if rng.random() < 0.1:
-            for label in ("a", "b", "c")[: rng.randint(2, 3)]:
-                self.rows.add(
-                    "recommendation_part",
-                    {
-                        "id": self.next_id("recommendation_part"),
-                        "recommendation_id": rec_id,
-                        "label": f"{label})",
-                        "text": f"Part {label} of {code}-{number}",
-                        "status": status if status != Status.superseded else Status.not_started,
-                    },
-                )
-        for theme in rng.sample(THEMES, rng.randint(1, 2)):
-            self.rows.add("recommendation_theme", {"recommendation_id": rec_id, "theme": theme})
-        if original_due != due_on and original_due is not None and due_on is not None:
+
+    def parts(self, rec_id: int, ref: str, status: Status) -> None:
+        """For one in ten, two or three lettered parts."""
+        rng = self.rng
+        if rng.random() >= 0.1:
+            return
+        for label in ("a", "b", "c")[: rng.randint(2, 3)]:
             self.rows.add(
-                "due_date_change",
+                "recommendation_part",
                 {
-                    "id": self.next_id("due_date_change"),
+                    "id": self.next_id("recommendation_part"),
                     "recommendation_id": rec_id,
-                    "old_due_on": original_due,
-                    "new_due_on": due_on,
-                    "old_timescale": _uk(original_due),
-                    "new_timescale": _uk(due_on),
-                    "reason": "Waiting for the new case recording system",
-                    "changed_by_id": lead,
-                    "changed_at": _at(min(original_due, history_end), rng),
+                    "label": f"{label})",
+                    "text": f"Part {label} of {ref}",
+                    "status": status if status != Status.superseded else Status.not_started,
                 },
             )
-        if status in (Status.completed, Status.assured, Status.embedded) or (
-            open_ and rng.random() < 0.3
-        ):
-            self.evidence(rec_id, lead, status, completed_at or _at(history_end, rng))
-        if self.audit:
-            self.rows.add(
-                "audit_log",
-                {
-                    "id": self.next_id("audit_log"),
-                    "at": created,
-                    "actor_id": "system",
-                    "action": "recommendation.add",
-                    "entity": "recommendation",
-                    "entity_id": str(rec_id),
-                    "ref": f"{code}-{number}",
-                    "detail": f'{{"label": "{number}", "source": "import"}}',
-                },
-            )
+
+    def due_date_moved(
+        self, rec_id: int, lead: str, original_due: date, due_on: date, history_end: date
+    ) -> None:
+        self.rows.add(
+            "due_date_change",
+            {
+                "id": self.next_id("due_date_change"),
+                "recommendation_id": rec_id,
+                "old_due_on": original_due,
+                "new_due_on": due_on,
+                "old_timescale": _uk(original_due),
+                "new_timescale": _uk(due_on),
+                "reason": "Waiting for the new case recording system",
+                "changed_by_id": lead,
+                "changed_at": _at(min(original_due, history_end), self.rng),
+            },
+        )
+
+    def audit_added(self, rec_id: int, ref: str, number: int, created: datetime) -> None:
+        self.rows.add(
+            "audit_log",
+            {
+                "id": self.next_id("audit_log"),
+                "at": created,
+                "actor_id": "system",
+                "action": "recommendation.add",
+                "entity": "recommendation",
+                "entity_id": str(rec_id),
+                "ref": ref,
+                "detail": f'{{"label": "{number}", "source": "import"}}',
+            },
+        )
 
     def due_dates(self, status: Status, accepted: date, timing: str) -> tuple[date, date | None]:
         """The due date and, for one in six, the original one it was moved from."""

@@ -137,42 +137,8 @@ def recommendation_state(
 def _state_select(cutoff: Any, day: Any, review_id: Any, board_id: Any) -> Any:
     """`recommendation_state`'s query; each argument None (not filtered), a value or a
     bindparam (a statement built once, see `Scope`)."""
+    changing = _current_state() if cutoff is None else _state_before(cutoff)
     r = Recommendation
-    pu = ProgressUpdate
-    if cutoff is None:
-        status: Any = col(r.status)
-        at_risk: Any = col(r.at_risk)
-        due_on: Any = col(r.due_on)
-        timescale: Any = col(r.timescale)
-        last_update: Any = col(r.last_update_at)
-    else:
-        status = func.coalesce(
-            _latest_update(col(pu.status_to), cutoff, col(pu.status_to).is_not(None)),
-            Status.not_started.value,
-        )
-        at_risk = func.coalesce(
-            _latest_update(
-                func.coalesce(col(pu.at_risk_to), false()),
-                cutoff,
-                or_(col(pu.at_risk_to).is_not(None), col(pu.status_to) == Status.completed),
-            ),
-            false(),
-        )
-        due_on = _due_as_of(
-            col(DueDateChange.new_due_on), col(DueDateChange.old_due_on), col(r.due_on), cutoff
-        )
-        timescale = _due_as_of(
-            col(DueDateChange.new_timescale),
-            col(DueDateChange.old_timescale),
-            col(r.timescale),
-            cutoff,
-        )
-        last_update = (
-            sa_select(func.max(col(pu.created_at)))
-            .where(col(pu.recommendation_id) == col(r.id), col(pu.created_at) < cutoff)
-            .correlate(r)
-            .scalar_subquery()
-        )
     stmt = sa_select(
         col(r.id).label("id"),
         col(r.ref).label("ref"),
@@ -182,17 +148,81 @@ def _state_select(cutoff: Any, day: Any, review_id: Any, board_id: Any) -> Any:
         col(r.text).label("text"),
         col(r.agency_id).label("agency_id"),
         col(r.lead_officer_id).label("lead_officer_id"),
-        status.label("status"),
-        at_risk.label("at_risk"),
-        due_on.label("due_on"),
-        timescale.label("timescale"),
+        changing.status.label("status"),
+        changing.at_risk.label("at_risk"),
+        changing.due_on.label("due_on"),
+        changing.timescale.label("timescale"),
         col(r.original_due_on).label("original_due_on"),
         col(r.original_timescale).label("original_timescale"),
         col(r.accepted_on).label("accepted_on"),
-        last_update.label("last_update_at"),
+        changing.last_update_at.label("last_update_at"),
         col(r.created_at).label("created_at"),
         _moves_before(cutoff).label("due_moves"),
     )
+    return _in_scope(stmt, cutoff, day, review_id, board_id)
+
+
+@dataclass(frozen=True)
+class _ChangingColumns:
+    """The state that history changes: the stored columns now, or subqueries over the
+    history as it stood before a cutoff."""
+
+    status: Any
+    at_risk: Any
+    due_on: Any
+    timescale: Any
+    last_update_at: Any
+
+
+def _current_state() -> _ChangingColumns:
+    r = Recommendation
+    return _ChangingColumns(
+        status=col(r.status),
+        at_risk=col(r.at_risk),
+        due_on=col(r.due_on),
+        timescale=col(r.timescale),
+        last_update_at=col(r.last_update_at),
+    )
+
+
+def _state_before(cutoff: Any) -> _ChangingColumns:
+    r = Recommendation
+    pu = ProgressUpdate
+    status = func.coalesce(
+        _latest_update(col(pu.status_to), cutoff, col(pu.status_to).is_not(None)),
+        Status.not_started.value,
+    )
+    # A completion clears the at-risk flag, so it counts as an at-risk update.
+    at_risk = func.coalesce(
+        _latest_update(
+            func.coalesce(col(pu.at_risk_to), false()),
+            cutoff,
+            or_(col(pu.at_risk_to).is_not(None), col(pu.status_to) == Status.completed),
+        ),
+        false(),
+    )
+    due_on = _due_as_of(
+        col(DueDateChange.new_due_on), col(DueDateChange.old_due_on), col(r.due_on), cutoff
+    )
+    timescale = _due_as_of(
+        col(DueDateChange.new_timescale),
+        col(DueDateChange.old_timescale),
+        col(r.timescale),
+        cutoff,
+    )
+    last_update_at = (
+        sa_select(func.max(col(pu.created_at)))
+        .where(col(pu.recommendation_id) == col(r.id), col(pu.created_at) < cutoff)
+        .correlate(r)
+        .scalar_subquery()
+    )
+    return _ChangingColumns(status, at_risk, due_on, timescale, last_update_at)
+
+
+def _in_scope(stmt: Any, cutoff: Any, day: Any, review_id: Any, board_id: Any) -> Any:
+    """One review's or one board's recommendations, and as of a cutoff only those that
+    existed then: created before it, or accepted on or before `day`."""
+    r = Recommendation
     if review_id is not None:
         stmt = stmt.where(col(r.review_id) == review_id)
     if board_id is not None:

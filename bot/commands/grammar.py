@@ -1,325 +1,52 @@
 """The `/recs` grammar: one parser for Slack and the console.
 
-`parse(text)` returns a typed command, or raises UserError showing the right usage.
-Nothing here touches the database: names and mentions are resolved by the runner.
+`parse(text)` returns a typed command (`bot.commands.typed`), or raises UserError showing the
+right usage (`bot.commands.usage`). Nothing here touches the database: names and mentions are
+resolved by the runner. The typed commands and the usage table are importable from here too.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from datetime import date
 
+from bot.commands.typed import (
+    Add,
+    AddEvidence,
+    Assign,
+    Away,
+    Back,
+    ChangeAgency,
+    Command,
+    Done,
+    Due,
+    Help,
+    Home,
+    Import,
+    ListRecs,
+    Mention,
+    Note,
+    Reject,
+    Remind,
+    Report,
+    Sample,
+    Settings,
+    Show,
+    SignOff,
+    Summary,
+    Theme,
+    Update,
+)
+from bot.commands.usage import USAGE, CommandError
+from bot.commands.usage import UsageEntry as UsageEntry  # re-exported: callers import it here
+from bot.commands.usage import help_lines as help_lines  # re-exported: callers import it here
 from bot.errors import UserError
 from bot.rules import dates
 from bot.rules.refs import looks_like_ref, normalise_ref
 from storage.models import Status
 
 MAX_COMMAND = 4000
-
-
-@dataclass(frozen=True)
-class UsageEntry:
-    usage: str
-    does: str
-    example: str
-
-
-USAGE: dict[str, UsageEntry] = {
-    "help": UsageEntry("/recs help [command]", "the grammar, with examples", "/recs help due"),
-    "add": UsageEntry(
-        '/recs add [REVIEW "text" agency:"name" due:"date" label:L lead:@user]',
-        "adds a recommendation (no arguments: opens a form)",
-        '/recs add H "Audit pre-birth assessments" agency:"Children\'s Social Care" due:"March 2015"',
-    ),
-    "list": UsageEntry(
-        '/recs list [review] [agency:"name"] [status:s] [rag:red] [overdue] [mine] [owner:@user]',
-        "a filtered list, a page at a time",
-        '/recs list H agency:"Thames Valley Police" rag:red',
-    ),
-    "show": UsageEntry("/recs show REF", "one recommendation with its history", "/recs show H-27"),
-    "update": UsageEntry(
-        "/recs update REF STATUS [note]",
-        "changes the status (in-progress, at-risk, on-track, completed, embedded, "
-        "not-started, not-implemented REASON, superseded BY-REF) with a note; "
-        "`note` alone adds a note",
-        "/recs update H-27 in-progress Audit booked",
-    ),
-    "note": UsageEntry(
-        "/recs note REF text", "adds a progress note", "/recs note H-27 Audit booked for March"
-    ),
-    "done": UsageEntry(
-        "/recs done REF [evidence URL] [note]",
-        "marks it completed (it needs evidence)",
-        "/recs done H-27 https://example.org/audit.pdf Audit complete",
-    ),
-    "assign": UsageEntry(
-        "/recs assign REF @user", "changes the lead officer", "/recs assign H-27 @jane"
-    ),
-    "agency": UsageEntry(
-        '/recs agency REF "agency name"',
-        "changes the owner agency",
-        '/recs agency H-12 "Thames Valley Police"',
-    ),
-    "due": UsageEntry(
-        "/recs due REF DATE-OR-TIMESCALE [reason]",
-        "moves the due date; once a date is set, say why",
-        '/recs due H-27 "end of March 2015" audit moved',
-    ),
-    "evidence": UsageEntry(
-        "/recs evidence REF URL [description]",
-        "attaches evidence",
-        "/recs evidence H-27 https://example.org/audit.pdf Audit report",
-    ),
-    "signoff": UsageEntry(
-        "/recs signoff REF [note]", "chair: assures completed work", "/recs signoff H-27"
-    ),
-    "reject": UsageEntry(
-        "/recs reject REF reason",
-        "chair: sends completed work back",
-        "/recs reject H-27 The audit covers one team only",
-    ),
-    "summary": UsageEntry(
-        "/recs summary [review] [as-of DATE] [public]",
-        "the board summary (public: posted in the channel)",
-        "/recs summary H as-of 31/10/2014",
-    ),
-    "report": UsageEntry(
-        "/recs report [review] [xlsx|docx|csv] [as-of DATE]",
-        "uploads the board paper to the channel",
-        "/recs report H docx as-of 31/10/2014",
-    ),
-    "import": UsageEntry(
-        "/recs import", "admin: imports a review's recommendations", "/recs import"
-    ),
-    "remind": UsageEntry("/recs remind REF", "sends the owner's reminder now", "/recs remind H-27"),
-    "away": UsageEntry(
-        "/recs away until DATE [@deputy]",
-        "pauses your reminders, optionally to a deputy",
-        "/recs away until 20/4/2015 @jane",
-    ),
-    "back": UsageEntry("/recs back", "resumes your reminders", "/recs back"),
-    "theme": UsageEntry(
-        '/recs theme "name"',
-        "every recommendation with that theme, across reviews",
-        '/recs theme "information sharing"',
-    ),
-    "sample": UsageEntry(
-        "/recs sample [n]", "chair: n completed, unassured ones to verify", "/recs sample 5"
-    ),
-    "settings": UsageEntry(
-        "/recs settings", "admin: board channel, chairs, reminders", "/recs settings"
-    ),
-}
-
-
-class CommandError(UserError):
-    """A command that does not parse; carries the usage to show."""
-
-    def __init__(self, message: str, name: str | None = None) -> None:
-        entry = USAGE.get(name or "")
-        example = entry.example if entry else "/recs help"
-        super().__init__(message if not entry else f"{message}\nUsage: `{entry.usage}`", example)
-        self.name = name
-
-
-# --- typed commands -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A user as typed: `<@U123|jane>` from Slack, or `@jane` in the console."""
-
-    raw: str
-
-    @property
-    def slack_id(self) -> str | None:
-        match = re.fullmatch(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", self.raw)
-        return match.group(1) if match else None
-
-    @property
-    def handle(self) -> str:
-        return self.raw.lstrip("@")
-
-
-@dataclass(frozen=True)
-class Help:
-    topic: str | None = None
-
-
-@dataclass(frozen=True)
-class Home:
-    """`/recs` alone."""
-
-
-@dataclass(frozen=True)
-class Add:
-    review: str | None = None
-    text: str | None = None
-    agency: str | None = None
-    due: str | None = None
-    label: str | None = None
-    lead: Mention | None = None
-
-    @property
-    def needs_form(self) -> bool:
-        return not (self.review and self.text)
-
-
-@dataclass(frozen=True)
-class ListRecs:
-    review: str | None = None
-    agency: str | None = None
-    statuses: tuple[Status, ...] = ()
-    rag: str | None = None
-    overdue: bool = False
-    mine: bool = False
-    owner: Mention | None = None
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class Show:
-    ref: str
-
-
-@dataclass(frozen=True)
-class Update:
-    ref: str
-    status: Status | None = None
-    at_risk: bool | None = None
-    note: str = ""
-    superseded_by: str | None = None
-
-
-@dataclass(frozen=True)
-class Note:
-    ref: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Done:
-    ref: str
-    url: str | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Assign:
-    ref: str
-    user: Mention
-
-
-@dataclass(frozen=True)
-class ChangeAgency:
-    ref: str
-    agency: str
-
-
-@dataclass(frozen=True)
-class Due:
-    ref: str
-    when: str
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class AddEvidence:
-    ref: str
-    url: str
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class SignOff:
-    ref: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Reject:
-    ref: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Summary:
-    review: str | None = None
-    as_of: date | None = None
-    public: bool = False
-
-
-@dataclass(frozen=True)
-class Report:
-    review: str | None = None
-    format: str = "docx"
-    as_of: date | None = None
-
-
-@dataclass(frozen=True)
-class Import:
-    pass
-
-
-@dataclass(frozen=True)
-class Remind:
-    ref: str
-
-
-@dataclass(frozen=True)
-class Away:
-    until: date
-    deputy: Mention | None = None
-
-
-@dataclass(frozen=True)
-class Back:
-    pass
-
-
-@dataclass(frozen=True)
-class Theme:
-    name: str
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class Sample:
-    n: int = 5
-
-
-@dataclass(frozen=True)
-class Settings:
-    pass
-
-
-Command = (
-    Help
-    | Home
-    | Add
-    | ListRecs
-    | Show
-    | Update
-    | Note
-    | Done
-    | Assign
-    | ChangeAgency
-    | Due
-    | AddEvidence
-    | SignOff
-    | Reject
-    | Summary
-    | Report
-    | Import
-    | Remind
-    | Away
-    | Back
-    | Theme
-    | Sample
-    | Settings
-)
 
 
 # --- tokenising -----------------------------------------------------------------------------
@@ -703,9 +430,3 @@ PARSERS = {
     "sample": _parse_sample,
     "settings": _parse_settings,
 }
-
-
-def help_lines(topic: str | None = None) -> list[tuple[str, str, str]]:
-    """(usage, what it does, example) for one command or all of them."""
-    names = [topic] if topic else list(USAGE)
-    return [(USAGE[n].usage, USAGE[n].does, USAGE[n].example) for n in names]

@@ -18,7 +18,13 @@ from bot.rules.brag import Thresholds
 from bot.services.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries
-from storage.models import OPEN_STATUSES, EvidenceState, Status
+from storage.models import (
+    OPEN_STATUSES,
+    DueDateChange,
+    EvidenceState,
+    ProgressUpdate,
+    Status,
+)
 
 HIDDEN_EVIDENCE = {EvidenceState.withdrawn.value, EvidenceState.rejected.value}
 
@@ -141,14 +147,7 @@ def build_paper(
     ids = [s.id for s in states]
     updates = state_queries.updates_between(session, ids, None, moment.cutoff)
     latest = history.latest_progress(updates)
-    evidence: dict[int, list[EvidenceLink]] = {}
-    for item, state_then in state_queries.evidence_before(session, ids, moment.cutoff):
-        if state_then in HIDDEN_EVIDENCE:
-            continue
-        link = item.url or item.permalink or f"slack file {item.slack_file_id}"
-        evidence.setdefault(item.recommendation_id, []).append(
-            EvidenceLink(link, item.description, state_then, item.posted_at)
-        )
+    evidence = _evidence_shown(session, ids, moment.cutoff)
     moves = state_queries.due_changes_before(session, ids, moment.cutoff)
     people = {u.author_id for u in updates} | {m.changed_by_id for m in moves}
     names = queries.names_of(session, people)
@@ -162,29 +161,46 @@ def build_paper(
         as_of=moment.as_of,
         summary=summary,
         rows=rows,
-        updates=[
-            UpdateLine(
-                refs[u.recommendation_id],
-                u.created_at,
-                names.get(u.author_id, u.author_id),
-                u.text,
-                str(u.status_to) if u.status_to else None,
-                str(u.source),
-            )
-            for u in updates
-        ],
-        moves=[
-            DueMove(
-                refs[m.recommendation_id],
-                m.old_due_on,
-                m.new_due_on,
-                m.new_timescale,
-                m.reason,
-                m.changed_at,
-                names.get(m.changed_by_id, m.changed_by_id),
-            )
-            for m in moves
-        ],
+        updates=[_update_line(u, refs, names) for u in updates],
+        moves=[_due_move(m, refs, names) for m in moves],
+    )
+
+
+def _evidence_shown(
+    session: Session, ids: list[int], cutoff: datetime | None
+) -> dict[int, list[EvidenceLink]]:
+    """Each recommendation's evidence as it stood, but none withdrawn or rejected by then."""
+    evidence: dict[int, list[EvidenceLink]] = {}
+    for item, state_then in state_queries.evidence_before(session, ids, cutoff):
+        if state_then in HIDDEN_EVIDENCE:
+            continue
+        link = item.url or item.permalink or f"slack file {item.slack_file_id}"
+        evidence.setdefault(item.recommendation_id, []).append(
+            EvidenceLink(link, item.description, state_then, item.posted_at)
+        )
+    return evidence
+
+
+def _update_line(update: ProgressUpdate, refs: dict[int, str], names: dict[str, str]) -> UpdateLine:
+    return UpdateLine(
+        refs[update.recommendation_id],
+        update.created_at,
+        names.get(update.author_id, update.author_id),
+        update.text,
+        str(update.status_to) if update.status_to else None,
+        str(update.source),
+    )
+
+
+def _due_move(move: DueDateChange, refs: dict[int, str], names: dict[str, str]) -> DueMove:
+    return DueMove(
+        refs[move.recommendation_id],
+        move.old_due_on,
+        move.new_due_on,
+        move.new_timescale,
+        move.reason,
+        move.changed_at,
+        names.get(move.changed_by_id, move.changed_by_id),
     )
 
 

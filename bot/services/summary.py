@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -94,15 +95,7 @@ def board_summary(
     moment = history.Moment.on(today, as_of, board)
     scope = state_queries.Scope(review_id, board_id, moment.cutoff, moment.as_of)
     brag = brag_params(moment.today, thresholds)
-    # One aggregate (at most statuses × colours × agencies groups) folded three ways here.
-    by_status: dict[str, int] = {}
-    by_brag: dict[str, int] = {}
-    by_agency: dict[str, dict[str, int]] = {}
-    for status, colour, agency, n in _STATE.counts(session, scope, brag):
-        by_status[str(status)] = by_status.get(str(status), 0) + n
-        by_brag[str(colour)] = by_brag.get(str(colour), 0) + n
-        cell = by_agency.setdefault(agency or "No agency", {})
-        cell[str(colour)] = cell.get(str(colour), 0) + n
+    tallies = _Tallies.of(_STATE.counts(session, scope, brag))
     due = _STATE.due(
         session,
         scope,
@@ -111,31 +104,15 @@ def board_summary(
         until=moment.today + timedelta(days=DUE_SOON_DAYS),
         listed=listed,
     )
-    since_meeting = since is None and board is not None and board.last_meeting_on is not None
-    if since is None:
-        since = (
-            board.last_meeting_on
-            if since_meeting and board is not None
-            else moment.today - timedelta(days=CHANGES_DEFAULT_DAYS)
-        )
-    changes = None
-    if since is not None and since <= moment.today:
-        zone = history.board_zone(board)
-        changes = state_queries.changes_between(
-            session,
-            review_id,
-            history.end_of_day(since - timedelta(days=1), zone),
-            moment.cutoff,
-            refs=listed,
-            board_id=board_id,
-        )
+    since, since_meeting = _changes_since(since, board, moment.today)
+    changes = _changes(session, review_id, board_id, board, since, moment, listed)
     return BoardSummary(
         title=title,
         today=moment.today,
-        total=sum(by_status.values()),
-        by_status=by_status,
-        by_brag={b.value: by_brag.get(b.value, 0) for b in Brag},
-        by_agency=dict(sorted(by_agency.items())),
+        total=sum(tallies.by_status.values()),
+        by_status=tallies.by_status,
+        by_brag={b.value: tallies.by_brag.get(b.value, 0) for b in Brag},
+        by_agency=dict(sorted(tallies.by_agency.items())),
         overdue=due.overdue,
         overdue_total=due.overdue_total,
         due_soon=due.due_soon,
@@ -144,6 +121,58 @@ def board_summary(
         since=since,
         since_meeting=since_meeting,
         changes=changes,
+    )
+
+
+@dataclass
+class _Tallies:
+    """One aggregate (at most statuses × colours × agencies groups) folded three ways."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_brag: dict[str, int] = field(default_factory=dict)
+    by_agency: dict[str, dict[str, int]] = field(default_factory=dict)  # agency -> brag -> n
+
+    @classmethod
+    def of(cls, counts: list[tuple[Any, Any, str | None, int]]) -> _Tallies:
+        tallies = cls()
+        for status, colour, agency, n in counts:
+            tallies.by_status[str(status)] = tallies.by_status.get(str(status), 0) + n
+            tallies.by_brag[str(colour)] = tallies.by_brag.get(str(colour), 0) + n
+            cell = tallies.by_agency.setdefault(agency or "No agency", {})
+            cell[str(colour)] = cell.get(str(colour), 0) + n
+        return tallies
+
+
+def _changes_since(since: date | None, board: Board | None, today: date) -> tuple[date, bool]:
+    """The first day changes are counted from, and whether it is the board's last meeting:
+    the day asked for, else the last meeting, else `CHANGES_DEFAULT_DAYS` ago."""
+    if since is not None:
+        return since, False
+    if board is not None and board.last_meeting_on is not None:
+        return board.last_meeting_on, True
+    return today - timedelta(days=CHANGES_DEFAULT_DAYS), False
+
+
+def _changes(
+    session: Session,
+    review_id: int | None,
+    board_id: int | None,
+    board: Board | None,
+    since: date,
+    moment: history.Moment,
+    listed: int,
+) -> ChangeCounts | None:
+    """What changed from the start of `since` to the moment; nothing when `since` is later."""
+    if since > moment.today:
+        return None
+    zone = history.board_zone(board)
+    return state_queries.changes_between(
+        session,
+        review_id,
+        history.end_of_day(since - timedelta(days=1), zone),
+        moment.cutoff,
+        refs=listed,
+        board_id=board_id,
     )
 
 
