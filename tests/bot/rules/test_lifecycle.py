@@ -43,8 +43,6 @@ def test_the_main_path_of_product_md_can_be_walked() -> None:
         Status.embedded,
     ]  # fmt: skip
     for source, target in pairwise(path):
-        if (source, target) == (Status.assured, Status.embedded):
-            continue  # assured then embedded: the impact check, below
         assert reachable(source, target), f"{source} → {target}"
 
 
