@@ -14,7 +14,7 @@ from console.shell import MovableClock
 from storage.db import Database
 from tests import databases
 
-pytest_plugins = ["tests.slack.fixtures"]
+pytest_plugins = ["tests.support.fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

@@ -18,9 +18,9 @@ from slack.apps import build_app, build_deps, wsgi_app
 from storage.db import Database
 from storage.models import AuditLog, Evidence, EvidenceState, ProcessedEvent
 from tests.conftest import CSC_LEAD, MEMBER
-from tests.slack.app_server import serving
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.app_server import serving
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 SECRET = "child-h-evidence-secret"
 BOARD_CHANNEL = "C0BOARD01"

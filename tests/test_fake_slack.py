@@ -35,12 +35,10 @@ from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.slack import payloads
-from tests.slack.app_server import serving
-from tests.slack.driver import FORM, SlackDriver, signed_request
-from tests.slack.fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
-
-pytest_plugins = ["tests.slack.fixtures"]
+from tests.support import payloads
+from tests.support.app_server import serving
+from tests.support.driver import FORM, SlackDriver, signed_request
+from tests.support.fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "child-h-board-signing-secret"
 TOKEN = "xoxb-test"
@@ -317,7 +315,7 @@ def test_files_upload_v2_works_end_to_end(fake_slack: FakeSlack) -> None:
 
 def test_runs_standalone_on_a_port() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.slack.fake_slack", "--port", "0"],
+        [sys.executable, "-m", "tests.support.fake_slack", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -23,9 +23,9 @@ from storage.models import (
     ReminderLedger,
     UpdateSource,
 )
-from tests.slack.app_server import serving
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.app_server import serving
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 from tests.test_sweep import remind_process
 
 SECRET = "child-h-reminders-secret"
@@ -168,7 +168,7 @@ def test_a_reply_delivered_three_times_records_one_update(
 def test_edits_and_bot_messages_in_the_thread_are_ignored(
     demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
 ) -> None:
-    from tests.slack import payloads
+    from tests.support import payloads
 
     run_remind(demo_db, fake_slack)
     dm = reminder_message(fake_slack, "H-12", "overdue")

@@ -9,7 +9,7 @@ from sqlmodel import select
 from slack.actors import SlackActors, sync_agency_usergroups
 from storage.db import Database
 from storage.models import Agency, AgencyMember
-from tests.slack.fake_slack import TEAM_ID, FakeSlack
+from tests.support.fake_slack import TEAM_ID, FakeSlack
 
 
 def client_for(fake: FakeSlack) -> WebClient:

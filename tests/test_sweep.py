@@ -27,7 +27,7 @@ from storage import ledger
 from storage.db import Database
 from storage.models import LedgerState, Recommendation, ReminderLedger, Review, Status
 from tests.conftest import CHAIR, CSC_LEAD, REPO, TVP_LEAD
-from tests.slack.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack
 
 AT = datetime(2015, 3, 2, 9, 30, tzinfo=UTC)
 

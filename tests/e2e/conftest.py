@@ -14,8 +14,8 @@ from console.shell import MovableClock
 from storage.db import Database
 from tests import databases
 from tests.e2e.server import SIGNING_SECRET, ServeProcess, serve
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 DEMO_TIME = datetime(2015, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from bot.views import ids
 from storage.db import Database
 from storage.models import BoardRole, Evidence, Person, Recommendation, Status
 from tests.e2e.helpers import acked, shown, unchanged_after
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 ADMIN = "U0SAMPATEL"
 CHAIR = "U0RUTHOKAF"

@@ -21,8 +21,8 @@ from tests import databases
 from tests.e2e.conftest import DEMO_TIME
 from tests.e2e.helpers import acked, shown
 from tests.e2e.server import SIGNING_SECRET, serve
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.postgresql
 

@@ -15,8 +15,8 @@ from storage.db import Database
 from storage.models import Evidence, ProgressUpdate, Recommendation, UpdateSource
 from tests.e2e.server import ServeProcess
 from tests.reliability.faults import database_down
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 TVP_LEAD = "U0DEVSHARM"
 BOARD_CHANNEL = "C0BOARD01"

@@ -3,7 +3,7 @@
 Point the app at it with `SLACK_API_URL=fake.url` (or `WebClient(base_url=fake.url)`).
 It answers the methods the app calls, records every call, rejects Block Kit that Slack
 would reject (see `block_checks`), and injects 429s, 5xx errors, dropped connections and
-slow answers on demand. Run it alone with `python -m tests.slack.fake_slack --port N`.
+slow answers on demand. Run it alone with `python -m tests.support.fake_slack --port N`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.slack import block_checks
-from tests.slack.fake_workspace import (
+from tests.support import block_checks
+from tests.support.fake_workspace import (
     BOT_ID,
     BOT_USER_ID,
     TEAM_ID,

@@ -1,4 +1,4 @@
-"""Pytest fixtures for end-to-end tests; enable with `pytest_plugins = ["tests.slack.fixtures"]`.
+"""Pytest fixtures for the fake Slack; tests/conftest.py registers them (`pytest_plugins`).
 
 `fake_slack` fails the test at teardown if the app sent Block Kit that Slack would reject; a
 test that provokes violations on purpose asserts on them and then calls `fake_slack.clear()`.
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.slack.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture
