@@ -19,6 +19,7 @@ pytest_plugins = ["tests.support.fixtures"]
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 SEEDS = FIXTURES / "seeds"
+REPORTS = FIXTURES / "reports"
 DEMO_TIME = datetime(2015, 3, 2, 9, 0, tzinfo=UTC)
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

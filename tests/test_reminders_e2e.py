@@ -23,10 +23,10 @@ from storage.models import (
     ReminderLedger,
     UpdateSource,
 )
+from tests.bot.reminders.test_sweep import remind_process
 from tests.support.app_server import serving
 from tests.support.driver import SlackDriver
 from tests.support.fake_slack import FakeSlack
-from tests.test_sweep import remind_process
 
 SECRET = "child-h-reminders-secret"
 AT = "2015-03-02T09:30"

@@ -1,4 +1,4 @@
-"""Import drafts (bot/import_drafts.py) on SQLite and PostgreSQL, and the preview's pages."""
+"""Import drafts (bot/imports/drafts.py) on SQLite and PostgreSQL, and the preview's pages."""
 
 from __future__ import annotations
 
