@@ -18,7 +18,7 @@ from console.shell import MovableClock
 from storage.db import Database
 from storage.models import ProgressUpdate, Recommendation, Status
 from tests import databases
-from tests.e2e.conftest import DEMO_TIME
+from tests.conftest import DEMO_TIME
 from tests.e2e.helpers import acked, shown
 from tests.e2e.server import SIGNING_SECRET, serve
 from tests.support.driver import SlackDriver
@@ -53,9 +53,10 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
-def test_two_serve_processes_share_one_postgres(pg_url: str, tmp_path: Path) -> None:
+def test_two_serve_processes_share_one_postgres(
+    pg_url: str, tmp_path: Path, fake: FakeSlack
+) -> None:
     with (
-        FakeSlack() as fake,
         serve(pg_url, fake.url, tmp_path, name="a") as first,
         serve(pg_url, fake.url, tmp_path, name="b") as second,
         SlackDriver(first.events_url, SIGNING_SECRET, fake=fake) as a,

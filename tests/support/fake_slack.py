@@ -310,6 +310,15 @@ class FakeSlack:
             self.faults_served.clear()
             self._counts.clear()
 
+    def reset(self) -> None:
+        """As if just started: `clear()`, no faults, and a new workspace, so no user, channel,
+        DND status, user group, file or message set up or posted before is left. Message ts
+        and ids keep counting up, so an app still holding an earlier ts never meets it again."""
+        with self._lock:
+            self._faults.clear()
+            self.workspace = FakeWorkspace(self.root, sequence=self.workspace.sequence)
+        self.clear()
+
     def wait_for(
         self, predicate_or_method: str | Callable[[SlackCall], bool], timeout: float = 5.0
     ) -> SlackCall:
