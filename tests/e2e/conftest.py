@@ -1,5 +1,8 @@
 """End-to-end fixtures: one `serve` process per test module, on a database loaded with the
-Child H demo, against the module's fake Slack (`fake`, from tests/support/fixtures.py)."""
+Child H demo, against the module's fake Slack (`fake`, from tests/support/fixtures.py).
+
+A module whose tests each need the demo untouched (a reminder sweep sends the morning's
+reminders once) overrides `server` with `own_server`: a `serve` process per test."""
 
 from __future__ import annotations
 
@@ -44,6 +47,14 @@ def app_db(demo_url: str) -> Iterator[Database]:
 @pytest.fixture(scope="module")
 def server(demo_url: str, fake: FakeSlack, e2e_dir: Path) -> Iterator[ServeProcess]:
     with serve(demo_url, fake.url, e2e_dir) as running:
+        yield running
+
+
+@pytest.fixture
+def own_server(demo_db: Database, fake: FakeSlack, tmp_path: Path) -> Iterator[ServeProcess]:
+    """A `serve` process for this test alone, on its own Child H database (`demo_db`, on
+    SQLite and PostgreSQL)."""
+    with serve(demo_db.url, fake.url, tmp_path) as running:
         yield running
 
 
