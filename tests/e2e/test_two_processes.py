@@ -3,7 +3,6 @@ through one is read through the other, and racing writes on one recommendation a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +17,7 @@ from console.shell import MovableClock
 from storage.db import Database
 from storage.models import ProgressUpdate, Recommendation, Status
 from tests import databases
-from tests.conftest import DEMO_TIME
+from tests.conftest import DEMO_TIME, worker_id
 from tests.e2e.helpers import acked, shown
 from tests.e2e.server import SIGNING_SECRET, serve
 from tests.support.driver import SlackDriver
@@ -38,7 +37,7 @@ def pg_url() -> Iterator[str]:
     url = make_url(base)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    name = f"recs_e2e_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"recs_e2e_{worker_id()}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
