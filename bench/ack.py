@@ -3,8 +3,8 @@
     python -m bench.ack [--sizes 1000,10000,100000] [--requests 300] [--no-postgres]
 
 Both servers run as separate processes (waitress, 8 threads), with the loopback fake Slack
-(`python -m tests.slack.fake_slack --no-record`) answering the Web API. This process signs
-requests as Slack does (tests/slack/driver.py) and sends them one after another, timing
+(`python -m tests.support.fake_slack --no-record`) answering the Web API. This process signs
+requests as Slack does (tests/support/driver.py) and sends them one after another, timing
 each from send to response: `/recs`, `/recs list H mine`, `/recs show`, `/recs summary`,
 a pagination click, a Show click and an evidence message. The bare app (bench/bare_app.py)
 only acks, served the same way: its p99 on a slash command is the floor. A second bare app
@@ -36,7 +36,7 @@ import httpx
 from bench import common
 from bench.seed import SeedResult
 from bot.views import ids
-from tests.slack.driver import SlackDriver
+from tests.support.driver import SlackDriver
 
 SECRET = "bench-signing-secret"
 PYTHON = sys.executable
@@ -142,7 +142,7 @@ def free_port() -> int:
 def fake_slack() -> Iterator[str]:
     """The fake Slack Web API as its own process; yields its SLACK_API_URL."""
     proc = subprocess.Popen(
-        [PYTHON, "-m", "tests.slack.fake_slack", "--port", "0", "--no-record"],
+        [PYTHON, "-m", "tests.support.fake_slack", "--port", "0", "--no-record"],
         cwd=common.REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

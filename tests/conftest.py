@@ -14,11 +14,12 @@ from console.clock import MovableClock
 from storage.db import Database
 from tests import databases
 
-pytest_plugins = ["tests.slack.fixtures"]
+pytest_plugins = ["tests.support.fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 SEEDS = FIXTURES / "seeds"
+REPORTS = FIXTURES / "reports"
 DEMO_TIME = datetime(2015, 3, 2, 9, 0, tzinfo=UTC)
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +18,7 @@ from bot.config import Settings
 from bot.views import ids
 from slack.deps import Deps
 from storage.db import Database
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 # The bot scope each Web API method needs (None: no scope). A method the handlers call that
 # is missing here fails the test, so a new call gets its scope into the manifest.

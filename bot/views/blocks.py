@@ -84,7 +84,7 @@ def as_dicts(blocks: Sequence[Block]) -> list[dict]:
     slack_sdk's `JsonObject.to_dict` looks for its validators with `dir()` on every object
     and serialises each nested object twice; a 40-row list cost ~5 ms per message that way.
     Here the validators are found once per class, and classes with their own `to_dict` keep
-    it. tests/test_blocks_json.py checks this equals `to_dict()` for every kind of reply."""
+    it. tests/bot/views/test_blocks.py checks this equals `to_dict()` for every kind of reply."""
     return [_json(b) for b in blocks]
 
 

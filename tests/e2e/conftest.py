@@ -1,10 +1,12 @@
-"""End-to-end fixtures: one fake Slack and one `serve` process per test module, on a
-database loaded with the Child H demo."""
+"""End-to-end fixtures: one `serve` process per test module, on a database loaded with the
+Child H demo, against the module's fake Slack (`fake`, from tests/support/fixtures.py).
+
+A module whose tests each need the demo untouched (a reminder sweep sends the morning's
+reminders once) overrides `server` with `own_server`: a `serve` process per test."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,17 +15,10 @@ from bot.demo import load_demo
 from console.clock import MovableClock
 from storage.db import Database
 from tests import databases
+from tests.conftest import DEMO_TIME
 from tests.e2e.server import SIGNING_SECRET, ServeProcess, serve
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
-
-DEMO_TIME = datetime(2015, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        yield running
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +51,15 @@ def server(demo_url: str, fake: FakeSlack, e2e_dir: Path) -> Iterator[ServeProce
 
 
 @pytest.fixture
-def slack(server: ServeProcess, fake: FakeSlack) -> Iterator[SlackDriver]:
-    """A driver on the running app; the fake's record is cleared and checked per test."""
-    fake.clear()
-    with SlackDriver(server.events_url, SIGNING_SECRET, fake=fake) as driver:
+def own_server(demo_db: Database, fake: FakeSlack, tmp_path: Path) -> Iterator[ServeProcess]:
+    """A `serve` process for this test alone, on its own Child H database (`demo_db`, on
+    SQLite and PostgreSQL)."""
+    with serve(demo_db.url, fake.url, tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def slack(server: ServeProcess, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+    """A driver on the running app; the fake Slack is reset and checked per test (`fake_slack`)."""
+    with SlackDriver(server.events_url, SIGNING_SECRET, fake=fake_slack) as driver:
         yield driver
-    assert fake.violations == [], "the app sent blocks or views that Slack would reject"

@@ -9,7 +9,7 @@ import httpx
 
 from storage.db import Database
 from tests.e2e.server import fingerprint
-from tests.slack.block_checks import message_violations
+from tests.support.block_checks import message_violations
 
 __all__ = ["acked", "fingerprint", "shown", "unchanged_after"]
 

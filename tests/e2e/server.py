@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from storage.db import Database
+from tests.conftest import DEMO_TIME, REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "e2e-signing-secret"
 BOT_TOKEN = "xoxb-test"
-DEMO_CLOCK = "2015-03-02T09:00:00+00:00"
+DEMO_CLOCK = DEMO_TIME.isoformat()
 START_TIMEOUT = 30.0
 
 

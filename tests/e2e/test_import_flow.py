@@ -14,9 +14,9 @@ from storage.db import Database
 from storage.models import ImportDraft, Recommendation, Review
 from tests.conftest import SEEDS
 from tests.e2e.helpers import acked, fingerprint
-from tests.slack import payloads as p
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support import payloads as p
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 ADMIN = "U0SAMPATEL"
 MEMBER = "U0MOAHMED0"

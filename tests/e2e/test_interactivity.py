@@ -10,9 +10,9 @@ from bot.views import ids
 from storage.db import Database
 from storage.models import AuditLog, Board, BoardRole, Evidence, Recommendation, Status
 from tests.e2e.helpers import acked, fingerprint, shown
-from tests.slack import payloads as p
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support import payloads as p
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 ADMIN = "U0SAMPATEL"
 CHAIR = "U0RUTHOKAF"

@@ -3,16 +3,14 @@ input for each that gets an ephemeral error with an example and writes nothing."
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
-from bot.commands.dispatch import CommandRunner
 from bot.views import ids
 from storage.db import Database
 from storage.models import BoardRole, Evidence, Person, Recommendation, Status
 from tests.e2e.helpers import acked, shown, unchanged_after
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 ADMIN = "U0SAMPATEL"
 CHAIR = "U0RUTHOKAF"
@@ -346,17 +344,9 @@ def test_a_chair_keeps_the_chair_role(app_db: Database) -> None:
     assert CHAIR in chairs
 
 
-# --- commands other engineers are building --------------------------------------------------
-
-needs_report = pytest.mark.skipif(
-    not hasattr(CommandRunner, "_report"), reason="/recs report is not built yet"
-)
-needs_remind = pytest.mark.skipif(
-    not hasattr(CommandRunner, "_remind"), reason="/recs remind is not built yet"
-)
+# --- report and remind ----------------------------------------------------------------------
 
 
-@needs_report
 def test_report_uploads_a_file(slack: SlackDriver, fake: FakeSlack) -> None:
     body = acked(slack.command(CHAIR, "report H csv"))
     assert "Preparing" in shown(body)  # acked first; the paper follows
@@ -371,7 +361,6 @@ def test_report_with_a_bad_format_is_refused(slack: SlackDriver, app_db: Databas
     assert ":warning:" in shown(body)
 
 
-@needs_remind
 def test_remind_sends_the_owner_a_reminder(slack: SlackDriver, fake: FakeSlack) -> None:
     acked(slack.command(ADMIN, "remind H-12"))
     # Sent through the reminder ledger: conversations.open, then a post in the DM channel.

@@ -15,8 +15,8 @@ from storage.db import Database
 from storage.models import Recommendation, UpdateSource
 from tests.e2e.helpers import acked, fingerprint, shown
 from tests.e2e.server import ServeProcess
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 CHAIR = "U0RUTHOKAF"
 TVP_LEAD = "U0DEVSHARM"

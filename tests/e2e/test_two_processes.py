@@ -3,7 +3,6 @@ through one is read through the other, and racing writes on one recommendation a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,11 +17,11 @@ from console.clock import MovableClock
 from storage.db import Database
 from storage.models import ProgressUpdate, Recommendation, Status
 from tests import databases
-from tests.e2e.conftest import DEMO_TIME
+from tests.conftest import DEMO_TIME, worker_id
 from tests.e2e.helpers import acked, shown
 from tests.e2e.server import SIGNING_SECRET, serve
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.postgresql
 
@@ -38,7 +37,7 @@ def pg_url() -> Iterator[str]:
     url = make_url(base)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    name = f"recs_e2e_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"recs_e2e_{worker_id()}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -53,9 +52,10 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
-def test_two_serve_processes_share_one_postgres(pg_url: str, tmp_path: Path) -> None:
+def test_two_serve_processes_share_one_postgres(
+    pg_url: str, tmp_path: Path, fake: FakeSlack
+) -> None:
     with (
-        FakeSlack() as fake,
         serve(pg_url, fake.url, tmp_path, name="a") as first,
         serve(pg_url, fake.url, tmp_path, name="b") as second,
         SlackDriver(first.events_url, SIGNING_SECRET, fake=fake) as a,

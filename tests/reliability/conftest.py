@@ -7,7 +7,6 @@ test may terminate that database's connections without touching anyone else's.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +16,12 @@ from bot.demo import load_demo
 from console.clock import MovableClock
 from storage.db import Database
 from tests import databases
+from tests.conftest import BACKENDS, DEMO_TIME, worker_id
 
-# The same serve process, driver and fake Slack as the end-to-end tests; only the database
-# differs (per backend, per module), and pytest resolves `demo_url` and `e2e_dir` from here.
-from tests.e2e.conftest import DEMO_TIME, app_db, fake, server, slack  # noqa: F401
+# The same serve process and driver as the end-to-end tests (the fake Slack is everyone's);
+# only the database differs (per backend, per module): pytest resolves `demo_url` and
+# `e2e_dir` from here.
+from tests.e2e.conftest import app_db, server, slack  # noqa: F401
 from tests.reliability.live import TALLIES, Fingerprint, Tally, drop_postgres, fresh_postgres
 
 
@@ -37,9 +38,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(total.line())
 
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
-
-
 @pytest.fixture(scope="module")
 def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("reliability")
@@ -51,9 +49,8 @@ def demo_url(request: pytest.FixtureRequest, e2e_dir: Path) -> Iterator[str]:
     if request.param == "sqlite":
         url = databases.sqlite_url(e2e_dir)
     else:
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")[:30]
-        url = fresh_postgres(f"recs_rel_{module}_{worker}")
+        url = fresh_postgres(f"recs_rel_{module}_{worker_id()}")
     db = Database(url, clock=MovableClock(DEMO_TIME))
     load_demo(db)
     db.dispose()

@@ -12,7 +12,7 @@ from storage.db import Database
 from storage.models import ProgressUpdate
 from tests.e2e.helpers import acked, shown
 from tests.reliability.live import scaled
-from tests.slack.driver import SlackDriver
+from tests.support.driver import SlackDriver
 
 CSC_LEAD = "U0JOTURNER"
 

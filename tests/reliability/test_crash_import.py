@@ -15,8 +15,8 @@ from sqlmodel import func, select
 
 from storage.db import Database
 from storage.models import AuditLog, Recommendation
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 ROWS = 500
 
 

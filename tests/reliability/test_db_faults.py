@@ -18,7 +18,7 @@ from tests.e2e.helpers import acked, shown
 from tests.e2e.server import ServeProcess
 from tests.reliability.faults import database_down
 from tests.reliability.live import Fingerprint, terminate_backends
-from tests.slack.driver import SlackDriver
+from tests.support.driver import SlackDriver
 
 ADMIN = "U0SAMPATEL"
 TVP_LEAD = "U0DEVSHARM"

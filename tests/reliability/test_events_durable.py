@@ -15,8 +15,8 @@ from storage.db import Database
 from storage.models import Evidence, ProgressUpdate, Recommendation, UpdateSource
 from tests.e2e.server import ServeProcess
 from tests.reliability.faults import database_down
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 TVP_LEAD = "U0DEVSHARM"
 BOARD_CHANNEL = "C0BOARD01"
@@ -69,7 +69,7 @@ def reminder_replies(db: Database, ref: str) -> int:
 def test_a_reminder_reply_while_the_database_is_down_is_recorded_once_after_redelivery(
     slack: SlackDriver, app_db: Database, demo_url: str, server: ServeProcess, fake: FakeSlack
 ) -> None:
-    from tests.test_sweep import remind_process
+    from tests.bot.reminders.test_sweep import remind_process
 
     process = remind_process(demo_url, fake, "2015-03-02T09:30")
     assert process.wait(timeout=120) == 0

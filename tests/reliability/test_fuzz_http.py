@@ -18,8 +18,8 @@ from bot.commands import grammar as c
 from bot.errors import UserError
 from tests.e2e.server import SIGNING_SECRET, ServeProcess
 from tests.reliability.live import Fingerprint, Tally, record, scaled
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import RESPONSE_URL, FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import RESPONSE_URL, FakeSlack
 
 PEOPLE = ["U0SAMPATEL", "U0RUTHOKAF", "U0DEVSHARM", "U0JOTURNER", "U0MOAHMED0"]
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.reliability.live import Fingerprint
-from tests.slack import payloads
-from tests.slack.driver import FORM, JSON, SlackDriver, signed_request
+from tests.support import payloads
+from tests.support.driver import FORM, JSON, SlackDriver, signed_request
 
 TVP_LEAD = "U0DEVSHARM"
 

@@ -22,8 +22,8 @@ from storage.db import Database
 from tests.e2e.helpers import acked, shown
 from tests.e2e.server import SIGNING_SECRET, ServeProcess
 from tests.reliability.live import Fingerprint
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 ADMIN = "U0SAMPATEL"
 CHAIR = "U0RUTHOKAF"

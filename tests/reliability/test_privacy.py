@@ -6,7 +6,7 @@ from __future__ import annotations
 from storage.db import masked
 from tests.e2e.server import BOT_TOKEN, SIGNING_SECRET, ServeProcess
 from tests.reliability.faults import database_down
-from tests.slack.driver import SlackDriver
+from tests.support.driver import SlackDriver
 
 TVP_LEAD = "U0DEVSHARM"
 SECRET_NOTE = "confidential-note-about-child-h-4471"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from tests.reliability.live import Fingerprint
-from tests.slack.driver import SendOptions, SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.support.driver import SendOptions, SlackDriver
+from tests.support.fake_slack import FakeSlack
 
 TVP_LEAD = "U0DEVSHARM"
 

@@ -35,12 +35,10 @@ from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.slack import payloads
-from tests.slack.app_server import serving
-from tests.slack.driver import FORM, SlackDriver, signed_request
-from tests.slack.fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
-
-pytest_plugins = ["tests.slack.fixtures"]
+from tests.support import payloads
+from tests.support.app_server import serving
+from tests.support.driver import FORM, SlackDriver, signed_request
+from tests.support.fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "child-h-board-signing-secret"
 TOKEN = "xoxb-test"
@@ -175,6 +173,21 @@ def test_users_and_dnd_answer_as_configured(fake_slack: FakeSlack) -> None:
     assert (dnd["dnd_enabled"], dnd["next_dnd_end_ts"]) == (True, 2)
     assert client.usergroups_users_list(usergroup="S0CHAIRS")["users"] == [CHAIR]
     assert client.conversations_open(users=LEAD_OFFICER)["channel"]["id"] == f"D{LEAD_OFFICER}"
+
+
+def test_reset_forgets_what_was_set_up_but_never_repeats_a_ts(fake_slack: FakeSlack) -> None:
+    client = WebClient(base_url=fake_slack.url, token=TOKEN)
+    fake_slack.add_user(CHAIR, is_admin=True)
+    fake_slack.fail_always("dnd.info", status=503)
+    before = client.chat_postMessage(channel=BOARD_CHANNEL, text="before")["ts"]
+
+    fake_slack.reset()
+
+    assert fake_slack.calls() == [] and fake_slack.faults_served == []
+    assert client.users_info(user=CHAIR)["user"]["is_admin"] is False
+    assert client.dnd_info(user=CHAIR)["ok"]
+    after = client.chat_postMessage(channel=BOARD_CHANNEL, text="after")["ts"]
+    assert after != before and after.split(".")[1] > before.split(".")[1]
 
 
 def test_wait_for_sees_calls_from_other_threads(fake_slack: FakeSlack) -> None:
@@ -317,7 +330,7 @@ def test_files_upload_v2_works_end_to_end(fake_slack: FakeSlack) -> None:
 
 def test_runs_standalone_on_a_port() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.slack.fake_slack", "--port", "0"],
+        [sys.executable, "-m", "tests.support.fake_slack", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -396,21 +409,19 @@ def tiny_bolt_app(fake: FakeSlack) -> App:
 
 
 @pytest.fixture(scope="module")
-def bolt_stack() -> Iterator[BoltStack]:
-    with FakeSlack() as fake:
-        app = tiny_bolt_app(fake)
-        with (
-            serving(SlackRequestHandler(app)) as url,
-            SlackDriver(url, SIGNING_SECRET, fake=fake) as driver,
-        ):
-            yield BoltStack(fake, driver)
+def bolt_stack(fake: FakeSlack) -> Iterator[BoltStack]:
+    app = tiny_bolt_app(fake)
+    with (
+        serving(SlackRequestHandler(app)) as url,
+        SlackDriver(url, SIGNING_SECRET, fake=fake) as driver,
+    ):
+        yield BoltStack(fake, driver)
 
 
 @pytest.fixture
-def stack(bolt_stack: BoltStack) -> Iterator[BoltStack]:
-    bolt_stack.fake.clear()
-    yield bolt_stack
-    assert bolt_stack.fake.violations == []
+def stack(bolt_stack: BoltStack, fake_slack: FakeSlack) -> BoltStack:
+    """The module's bolt app, on the fake Slack reset and checked for this test."""
+    return bolt_stack
 
 
 def test_bolt_app_answers_signed_slash_command(stack: BoltStack) -> None:

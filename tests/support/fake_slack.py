@@ -3,7 +3,7 @@
 Point the app at it with `SLACK_API_URL=fake.url` (or `WebClient(base_url=fake.url)`).
 It answers the methods the app calls, records every call, rejects Block Kit that Slack
 would reject (see `block_checks`), and injects 429s, 5xx errors, dropped connections and
-slow answers on demand. Run it alone with `python -m tests.slack.fake_slack --port N`.
+slow answers on demand. Run it alone with `python -m tests.support.fake_slack --port N`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.slack import block_checks
-from tests.slack.fake_workspace import (
+from tests.support import block_checks
+from tests.support.fake_workspace import (
     BOT_ID,
     BOT_USER_ID,
     TEAM_ID,
@@ -309,6 +309,15 @@ class FakeSlack:
             self.violations.clear()
             self.faults_served.clear()
             self._counts.clear()
+
+    def reset(self) -> None:
+        """As if just started: `clear()`, no faults, and a new workspace, so no user, channel,
+        DND status, user group, file or message set up or posted before is left. Message ts
+        and ids keep counting up, so an app still holding an earlier ts never meets it again."""
+        with self._lock:
+            self._faults.clear()
+            self.workspace = FakeWorkspace(self.root, sequence=self.workspace.sequence)
+        self.clear()
 
     def wait_for(
         self, predicate_or_method: str | Callable[[SlackCall], bool], timeout: float = 5.0

@@ -10,7 +10,7 @@ from bot.services import People
 from slack.actors import SlackActors, sync_agency_usergroups
 from storage.db import Database
 from storage.models import Agency, AgencyMember
-from tests.slack.fake_slack import TEAM_ID, FakeSlack
+from tests.support.fake_slack import TEAM_ID, FakeSlack
 
 
 def client_for(fake: FakeSlack) -> WebClient:

@@ -12,11 +12,11 @@ from sqlmodel import SQLModel
 
 from app import main
 from storage.db import Database
-from tests.conftest import SEEDS
-from tests.test_report_text import _docx_report, _pdf
+from tests.bot.imports.test_report_text import _docx_report, _pdf
+from tests.conftest import REPORTS, SEEDS
 
 CHILD_H = SEEDS / "child-h-serious-case-review.txt"
-PER_AGENCY = Path(__file__).parent / "fixtures" / "reports" / "per-agency-numbering.txt"
+PER_AGENCY = REPORTS / "per-agency-numbering.txt"
 
 PLAN_ROWS = [
     ["No", "Recommendation", "Lead agency", "Target date"],

@@ -27,11 +27,11 @@ from storage import ledger
 from storage.db import Database
 from storage.models import LedgerState, Recommendation, ReminderLedger, Review, Status
 from tests.conftest import CHAIR, CSC_LEAD, REPO, TVP_LEAD
-from tests.slack.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack
 
 AT = datetime(2015, 3, 2, 9, 30, tzinfo=UTC)
 
-# What Child H has due at 09:30 on Monday 2 March 2015 (see test_e2e_reminders for the DMs).
+# What Child H has due at 09:30 on Monday 2 March 2015 (see tests/e2e/test_reminders.py for the DMs).
 CHILD_H_DUE = 34
 
 

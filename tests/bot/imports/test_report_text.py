@@ -19,9 +19,8 @@ from bot.errors import UserError
 from bot.imports import ParsedRecommendation
 from bot.imports.documents import extract_text
 from bot.imports.report_text import ReportParse, parse_action_plan_table, parse_report
+from tests.conftest import REPORTS, SEEDS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
-SEEDS = FIXTURES.parent / "seeds"
 CHILD_H = SEEDS / "child-h-serious-case-review.txt"
 CABINET = SEEDS / "child-h-cabinet-action-plan-report.txt"
 
@@ -46,7 +45,7 @@ def _by_label(parse: ReportParse) -> dict[str, ParsedRecommendation]:
 
 
 def _fixture(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return (REPORTS / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tests.slack.fake_workspace import (
+from tests.support.fake_workspace import (
     APP_ID,
     BOT_USER_ID,
     TEAM_DOMAIN,

@@ -10,7 +10,7 @@ import itertools
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -144,7 +144,12 @@ def _error(code: str, **extra: Any) -> Answer:
 class FakeWorkspace:
     """One Slack workspace's worth of state, answering Web API methods by name."""
 
-    def __init__(self, public_root: str = "http://127.0.0.1") -> None:
+    def __init__(
+        self,
+        public_root: str = "http://127.0.0.1",
+        *,
+        sequence: Iterator[int] | None = None,
+    ) -> None:
         self.public_root = public_root.rstrip("/")
         self.users: dict[str, SlackUser] = {
             BOT_USER_ID: SlackUser(BOT_USER_ID, "recs", is_bot=True)
@@ -158,7 +163,8 @@ class FakeWorkspace:
         self.posted: dict[tuple[str, str], dict[str, Any]] = {}
         self.reactions: set[tuple[str, str, str]] = set()
         self._lock = threading.RLock()
-        self._sequence = itertools.count(1)
+        # Numbers ids and message ts; a workspace made anew keeps counting (see FakeSlack.reset).
+        self.sequence = sequence if sequence is not None else itertools.count(1)
         self._methods: dict[str, Callable[[dict[str, Any]], Answer]] = {
             "api.test": lambda params: {"ok": True, "args": params},
             "auth.test": self._auth_test,
@@ -218,10 +224,10 @@ class FakeWorkspace:
             return handler(params)
 
     def _new_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._sequence):08X}"
+        return f"{prefix}{next(self.sequence):08X}"
 
     def _new_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._sequence):06d}"
+        return f"{int(time.time())}.{next(self.sequence):06d}"
 
     # -- auth, chat ---------------------------------------------------------------------
 

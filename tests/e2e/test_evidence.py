@@ -1,47 +1,39 @@
-"""Evidence in the board channel, end to end over HTTP against the loopback Slack: a retried
-event records once, *Undo* withdraws and audits, an unknown ref records nothing, and the
-*Add as evidence* shortcut works on a message without a ref."""
+"""Evidence in the board channel, end to end: signed HTTP to `python app.py serve` against
+the loopback Slack. A retried event records once, *Undo* withdraws and audits, an unknown ref
+records nothing, and the *Add as evidence* shortcut works on a message without a ref."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
 
-from bot.config import Settings
 from bot.views import ids
-from compose import slack_deps as build_deps
-from slack.apps import build_app, wsgi_app
 from storage.db import Database
 from storage.models import AuditLog, Evidence, EvidenceState, ProcessedEvent
 from tests.conftest import CSC_LEAD, MEMBER
-from tests.slack.app_server import serving
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
+from tests.e2e.server import ServeProcess
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
-SECRET = "child-h-evidence-secret"
 BOARD_CHANNEL = "C0BOARD01"
 H3_LINK = "https://example.org/public-health/gp-monitoring-review.pdf"
 
 
 @pytest.fixture
-def slack(demo_db: Database, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
-    settings = Settings(
-        database_url=demo_db.url,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=fake_slack.url,
-    )
-    deps = build_deps(settings, demo_db)
-    with (
-        serving(wsgi_app(build_app(deps), demo_db)) as url,
-        SlackDriver(url, SECRET, fake=fake_slack, channel=BOARD_CHANNEL) as driver,
-    ):
-        yield driver
+def server(own_server: ServeProcess) -> ServeProcess:
+    """Each test counts the evidence rows from none: a database and `serve` of its own."""
+    return own_server
+
+
+@pytest.fixture
+def slack(slack: SlackDriver) -> SlackDriver:
+    """The e2e driver, posting in the demo board's channel, where evidence is recorded."""
+    slack.channel = BOARD_CHANNEL
+    return slack
 
 
 def evidence_rows(db: Database, ref_id: int | None = None) -> list[Evidence]:

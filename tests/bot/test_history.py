@@ -17,7 +17,7 @@ from storage import as_of as state_queries
 from storage.db import Database
 from storage.models import Agency, Recommendation, Review
 from tests.conftest import ADMIN, CHAIR, CSC_LEAD, MEMBER
-from tests.slack.block_checks import message_violations
+from tests.support.block_checks import message_violations
 
 
 def states(db: Database, as_of: date | None) -> dict[str, state_queries.StateRow]:

@@ -1,21 +1,18 @@
 """Reminders end to end with Child H: `remind --once` against the loopback Slack sends exactly
-the expected messages, once; replies in a reminder's thread record one update however often
-Slack delivers them; "done" and "delayed to" only propose; the reminder's own buttons work."""
+the expected messages, once; replies in a reminder's thread, sent as signed HTTP to `python
+app.py serve`, record one update however often Slack delivers them; "done" and "delayed to"
+only propose; the reminder's own buttons work."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
 
-from bot.config import Settings
 from bot.views import ids
-from compose import slack_deps as build_deps
-from slack.apps import build_app, wsgi_app
 from storage.db import Database
 from storage.models import (
     LedgerState,
@@ -24,12 +21,11 @@ from storage.models import (
     ReminderLedger,
     UpdateSource,
 )
-from tests.slack.app_server import serving
-from tests.slack.driver import SlackDriver
-from tests.slack.fake_slack import FakeSlack
-from tests.test_sweep import remind_process
+from tests.bot.reminders.test_sweep import remind_process
+from tests.e2e.server import ServeProcess
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlack
 
-SECRET = "child-h-reminders-secret"
 AT = "2015-03-02T09:30"
 
 EXPECTED = sorted(
@@ -79,19 +75,9 @@ def run_remind(db: Database, fake: FakeSlack, at: str = AT) -> str:
 
 
 @pytest.fixture
-def slack(demo_db: Database, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
-    settings = Settings(
-        database_url=demo_db.url,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=fake_slack.url,
-    )
-    deps = build_deps(settings, demo_db)
-    with (
-        serving(wsgi_app(build_app(deps), demo_db)) as url,
-        SlackDriver(url, SECRET, fake=fake_slack) as driver,
-    ):
-        yield driver
+def server(own_server: ServeProcess) -> ServeProcess:
+    """Each test sends the morning's reminders afresh: a database and `serve` of its own."""
+    return own_server
 
 
 def reminder_message(fake: FakeSlack, ref: str, kind: str) -> dict[str, Any]:
@@ -169,7 +155,7 @@ def test_a_reply_delivered_three_times_records_one_update(
 def test_edits_and_bot_messages_in_the_thread_are_ignored(
     demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
 ) -> None:
-    from tests.slack import payloads
+    from tests.support import payloads
 
     run_remind(demo_db, fake_slack)
     dm = reminder_message(fake_slack, "H-12", "overdue")

@@ -20,10 +20,10 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.slack import payloads
-from tests.slack.fake_slack import FakeSlack
-from tests.slack.fake_workspace import BOT_ID, BOT_USER_ID, TEAM_ID
-from tests.slack.payloads import Origin, StateValues
+from tests.support import payloads
+from tests.support.fake_slack import FakeSlack
+from tests.support.fake_workspace import BOT_ID, BOT_USER_ID, TEAM_ID
+from tests.support.payloads import Origin, StateValues
 
 STALE_SECONDS = 6 * 60
 FORM = "application/x-www-form-urlencoded"

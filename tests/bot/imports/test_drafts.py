@@ -1,4 +1,4 @@
-"""Import drafts (bot/import_drafts.py) on SQLite and PostgreSQL, and the preview's pages."""
+"""Import drafts (bot/imports/drafts.py) on SQLite and PostgreSQL, and the preview's pages."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.views import imports as views
 from storage.db import Database
 from storage.models import AuditLog, ImportDraft, Recommendation, Review
 from tests.conftest import ADMIN, MEMBER, SEEDS
-from tests.slack.block_checks import message_violations, view_violations
+from tests.support.block_checks import message_violations, view_violations
 
 REPORT = SEEDS / "child-h-serious-case-review.txt"
 BOARD = "Oxfordshire Safeguarding Children Board"
