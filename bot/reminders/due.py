@@ -12,7 +12,6 @@ sending hours (working days, 09:30 to 18:00 in the recipient's zone).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from dateutil.relativedelta import relativedelta
 
+# Re-exported for slack/notifier.py, which still imports it from here; its home is the away rule.
+from bot.rules.away import status_says_away as status_says_away
 from storage.models import Board, Status
 
 DEFAULT_TZ = "Europe/London"
@@ -270,23 +271,3 @@ def earliest_candidate_due(today: date, policy: Policy) -> date:
     """Recommendations due after this day cannot have a deadline reminder yet (the sweep's
     candidate query uses it, with a day's slack for time zones)."""
     return today + timedelta(days=policy.horizon_days + 1)
-
-
-# --- Slack statuses that mean "away" ---------------------------------------------------------
-
-AWAY_WORDS = re.compile(
-    r"\b(on holiday|on leave|annual leave|out of (the )?office|ooo|off sick|sick leave|"
-    r"on vacation|away until|parental leave|maternity leave|paternity leave)\b",
-    re.IGNORECASE,
-)
-# Travel and "busy" emoji are left out: people use them while still at work.
-AWAY_EMOJI = {
-    ":palm_tree:", ":beach_with_umbrella:", ":desert_island:", ":face_with_thermometer:",
-    ":sick:", ":baby:",
-}
-
-
-def status_says_away(text: str, emoji: str) -> bool:
-    """Whether a person's Slack status says they are away: a holiday emoji, or words such as
-    "annual leave" or "out of office". A status that merely mentions a holiday does not."""
-    return bool(AWAY_WORDS.search(text or "")) or (emoji or "").strip() in AWAY_EMOJI
