@@ -26,7 +26,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 
 from storage.db import Database
 from storage.models import (
+    BOARD_DEFAULTS,
     ActionKind,
     Agency,
     AgencyMember,
@@ -371,7 +372,8 @@ class _Generator:
         the overdue ones' latest reminders and escalations, and today's board digests."""
         from bot.reminders import due as rules
 
-        policy, zone = rules.Policy(), "Europe/London"  # the boards keep the defaults
+        policy = rules.Policy()  # the boards keep the defaults
+        zone = policy.time_zone
         sent_at = SWEEP_AT - timedelta(minutes=40)
         board_of = {r["id"]: r["board_id"] for r in self.rows.tables["review"]}
         chair_of = {
@@ -438,18 +440,7 @@ class _Generator:
                 "id": b,
                 "name": f"{area} Safeguarding Children Partnership",
                 "channel_id": BOARD_CHANNEL if b == 1 else f"C{b:07d}B",
-                "time_zone": "Europe/London",
-                "require_evidence": True,
-                "due_soon_days": "30,14,3",
-                "overdue_every_days": 7,
-                "stale_after_days": 60,
-                "impact_check_months": 6,
-                "escalate_after_days": 14,
-                "amber_due_within_days": 30,
-                "amber_stale_days": 60,
-                "reminder_time": "09:30",
-                "digest_weekday": 0,
-                "digest_time": "09:00",
+                **asdict(BOARD_DEFAULTS),  # the boards keep the defaults
                 "last_meeting_on": self.today - timedelta(days=28),
                 "created_at": self.now - timedelta(days=3650),
             },

@@ -11,6 +11,7 @@ from datetime import date
 from sqlmodel import Session
 
 from bot import reads, summary
+from bot.rules import policy
 from bot.rules.brag import Thresholds
 from bot.summary import BoardSummary
 from bot.views.modals import Choice, SettingsForm
@@ -69,11 +70,13 @@ def form_of(session: Session, board: Board) -> SettingsForm:
     return SettingsForm(
         channel_id=board.channel_id,
         chair_ids=[p.id for p in chairs if not p.id.startswith("email:")],
-        due_soon_days=board.due_soon_days,
-        overdue_every_days=board.overdue_every_days,
-        stale_after_days=board.stale_after_days,
-        escalate_after_days=board.escalate_after_days,
-        amber_due_within_days=board.amber_due_within_days,
-        amber_stale_days=board.amber_stale_days,
-        require_evidence=board.require_evidence,
+        # As the rules read them: an old value out of bounds shows as the bound in force
+        # (Slack refuses a number input whose initial value is outside its own bounds).
+        due_soon_days=policy.DUE_SOON_DAYS.store(policy.DUE_SOON_DAYS.read(board.due_soon_days)),
+        overdue_every_days=policy.OVERDUE_EVERY_DAYS.read(board.overdue_every_days),
+        stale_after_days=policy.STALE_AFTER_DAYS.read(board.stale_after_days),
+        escalate_after_days=policy.ESCALATE_AFTER_DAYS.read(board.escalate_after_days),
+        amber_due_within_days=policy.AMBER_DUE_WITHIN_DAYS.read(board.amber_due_within_days),
+        amber_stale_days=policy.AMBER_STALE_DAYS.read(board.amber_stale_days),
+        require_evidence=policy.REQUIRE_EVIDENCE.read(board.require_evidence),
     )
