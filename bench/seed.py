@@ -36,7 +36,11 @@ from sqlalchemy.engine import Connection
 
 from storage.db import Database
 from storage.models import (
+    AWAITING_IMPACT,
     BOARD_DEFAULTS,
+    CLOSED_STATUSES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
     ActionKind,
     Agency,
     AgencyMember,
@@ -556,12 +560,12 @@ class _Generator:
         rec_id = self.rec_id
         created = _at(accepted, rng)
         due_on, original_due = self.due_dates(status, accepted, timing)
-        open_ = status in (Status.not_started, Status.in_progress)
+        open_ = status in OPEN_STATUSES
         history_end = self.today - timedelta(days=1)
         updates = self.history(rec_id, lead, status, accepted, history_end)
         last_update = updates[-1] if updates else None
         completed_at = None
-        if status in (Status.completed, Status.assured, Status.embedded):
+        if status in DONE_STATUSES:
             completed_at = next(
                 (u["created_at"] for u in updates if u["status_to"] == Status.completed), None
             )
@@ -587,7 +591,7 @@ class _Generator:
             "at_risk": open_ and rng.random() < 0.1,
             "superseded_by_id": None,
             "closed_reason": "Overtaken by the new pathway"
-            if status in (Status.not_implemented, Status.superseded)
+            if status in CLOSED_STATUSES
             else None,
             "completed_at": completed_at,
             "snoozed_until": None,
@@ -627,7 +631,7 @@ class _Generator:
                     "changed_at": _at(min(original_due, history_end), rng),
                 },
             )
-        if status in (Status.completed, Status.assured, Status.embedded) or (
+        if status in DONE_STATUSES or (
             open_ and rng.random() < 0.3
         ):
             self.evidence(rec_id, lead, status, completed_at or _at(history_end, rng))
@@ -653,7 +657,7 @@ class _Generator:
             due_on = self.today + timedelta(days=REMINDER_OFFSET)
         elif timing == "late":
             due_on = self.today - timedelta(days=rng.randint(1, 300))
-        elif status in (Status.not_started, Status.in_progress):
+        elif status in OPEN_STATUSES:
             # Open: comfortably beyond the 30-day reminder (the sweep looks 31 days ahead).
             due_on = self.today + timedelta(days=rng.randint(33, 420))
         else:
@@ -674,16 +678,16 @@ class _Generator:
         if not steps:
             steps = [(None, "Lead officer identified; work to start next quarter")]
         span = max(1, (end - accepted).days)
-        if status in (Status.not_started, Status.in_progress):
+        if status in OPEN_STATUSES:
             hi = lo = max(0, span - rng.randint(0, 49))  # open: updated lately, no stale nudge
             lo = 0
-        elif status in (Status.completed, Status.assured):
+        elif status in AWAITING_IMPACT:
             # Awaiting the impact check, which must not be due yet: completed in the last 150 days.
             lo, hi = max(0, span - 150), max(0, span - 7)
         else:
             lo, hi = 0, span
         days = sorted(rng.randint(lo, hi) for _ in steps)
-        if status in (Status.not_started, Status.in_progress):
+        if status in OPEN_STATUSES:
             days[-1] = hi
         status_from = Status.not_started
         updates = []

@@ -13,10 +13,11 @@ from sqlmodel import Session
 from bot import reads, summary
 from bot.rules import policy
 from bot.rules.brag import Thresholds
+from bot.rules.lifecycle import OPEN_STATUSES
 from bot.summary import BoardSummary
 from bot.views.modals import Choice, SettingsForm
 from storage import queries
-from storage.models import Board, BoardRoleKind, Status
+from storage.models import Board, BoardRoleKind
 from storage.queries import RecommendationFilter
 
 HOME_RECOMMENDATIONS = 20  # two blocks each, leaving room for the board overview
@@ -31,7 +32,7 @@ class HomePage:
 def home_page(session: Session, user_id: str, today: date) -> HomePage:
     mine = reads.list_page(
         session,
-        RecommendationFilter(owned_by=user_id, statuses=(Status.not_started, Status.in_progress)),
+        RecommendationFilter(owned_by=user_id, statuses=OPEN_STATUSES),
         today=today,
         thresholds=reads.thresholds_for(session, None),
         title="My recommendations",

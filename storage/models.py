@@ -29,9 +29,12 @@ class Status(StrEnum):
     superseded = "superseded"
 
 
-OPEN_STATUSES = (Status.not_started, Status.in_progress)
-DONE_STATUSES = (Status.completed, Status.assured, Status.embedded)
-CLOSED_STATUSES = (Status.not_implemented, Status.superseded)
+# The status sets, named once: storage's queries read them as well as bot's rules
+# (bot/rules/lifecycle.py re-exports them).
+OPEN_STATUSES = (Status.not_started, Status.in_progress)  # chased; may be flagged at risk
+DONE_STATUSES = (Status.completed, Status.assured, Status.embedded)  # Blue
+CLOSED_STATUSES = (Status.not_implemented, Status.superseded)  # never chased
+AWAITING_IMPACT = (Status.completed, Status.assured)  # done, the impact check still to come
 
 
 class Response(StrEnum):

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage.built import Built
 from storage.models import (
+    AWAITING_IMPACT,
     OPEN_STATUSES,
     Agency,
     AgencyMember,
@@ -511,7 +512,7 @@ def _conditions(shape: tuple[bool, ...], brag: ColumnElement[Any]) -> list[Any]:
         conditions.append(brag == bindparam("f_brag"))
     if wanted["overdue_before"]:
         conditions.append(col(rec.due_on) < bindparam("f_overdue_before"))
-        conditions.append(col(rec.status).in_((Status.not_started, Status.in_progress)))
+        conditions.append(col(rec.status).in_(OPEN_STATUSES))
     if wanted["owned_by"]:
         conditions.append(owned_by_clause(bindparam("f_owned_by")))
     if wanted["theme"]:
@@ -547,7 +548,7 @@ def reminder_candidates(
     from sqlalchemy import and_
 
     chased = and_(
-        col(Recommendation.status).in_((Status.not_started, Status.in_progress)),
+        col(Recommendation.status).in_(OPEN_STATUSES),
         col(Recommendation.response) != "not_accepted",
     )
     untouched = or_(
@@ -558,7 +559,7 @@ def reminder_candidates(
         ),
     )
     awaiting_impact = and_(
-        col(Recommendation.status).in_((Status.completed, Status.assured)),
+        col(Recommendation.status).in_(AWAITING_IMPACT),
         col(Recommendation.completed_at) < completed_before,
     )
     stmt = (

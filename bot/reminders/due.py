@@ -25,12 +25,11 @@ from dateutil.relativedelta import relativedelta
 # Re-exported for slack/notifier.py, which still imports it from here; its home is the away rule.
 from bot.rules import policy as board_settings
 from bot.rules.away import status_says_away as status_says_away
+from bot.rules.lifecycle import AWAITING_IMPACT, OPEN_STATUSES
 from storage.models import Board, Status
 
 DEFAULT_TZ = board_settings.TIME_ZONE.default  # a board's, and anyone's whose zone is unknown
 SENDING_ENDS = time(18, 0)  # local: what is not sent by then waits for the next working day
-CHASED = (Status.not_started, Status.in_progress)
-AWAITING_IMPACT = (Status.completed, Status.assured)
 
 
 class Kind(StrEnum):
@@ -199,7 +198,7 @@ def owner_reminders(
     if _is_snoozed(subject, today) or not in_sending_hours(now, at, tz):
         return []
     due: list[DueReminder] = []
-    if subject.status in CHASED:
+    if subject.status in OPEN_STATUSES:
         if subject.due_on is not None:
             found = _latest_passed(_deadline_sequence(subject.due_on, policy, today), now, at, tz)
             if found:
@@ -225,7 +224,7 @@ def escalation(
 ) -> DueReminder | None:
     """Overdue by more than the board's days: raised once per due date (to each chair, and
     once to the board channel). A snooze does not hold it: the chair still needs to know."""
-    if subject.status not in CHASED or subject.due_on is None:
+    if subject.status not in OPEN_STATUSES or subject.due_on is None:
         return None
     anchor = subject.due_on + timedelta(days=policy.escalate_after_days + 1)
     tz = zone(tz_name, policy.time_zone)

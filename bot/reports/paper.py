@@ -15,10 +15,11 @@ from sqlmodel import Session
 
 from bot import history, services
 from bot.rules.brag import Thresholds
+from bot.rules.lifecycle import OPEN_STATUSES
 from bot.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries
-from storage.models import OPEN_STATUSES, EvidenceState, Status
+from storage.models import EvidenceState, Status
 
 HIDDEN_EVIDENCE = {EvidenceState.withdrawn.value, EvidenceState.rejected.value}
 
