@@ -34,6 +34,7 @@ from sqlalchemy import Date, Table, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Connection
 
+from bot.rules.lifecycle import status_words
 from storage.db import Database
 from storage.models import (
     AWAITING_IMPACT,
@@ -698,7 +699,7 @@ class _Generator:
                 "recommendation_id": rec_id,
                 "author_id": lead,
                 "created_at": at,
-                "text": note or (f"Now {status_to.value.replace('_', ' ')}" if status_to else ""),
+                "text": note or (f"Now {status_words(status_to)}" if status_to else ""),
                 "status_from": status_from if status_to else None,
                 "status_to": status_to,
                 "at_risk_to": None,

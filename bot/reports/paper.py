@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot import history, services
 from bot.rules.brag import Thresholds
-from bot.rules.lifecycle import OPEN_STATUSES
+from bot.rules.lifecycle import OPEN_STATUSES, status_words
 from bot.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries
@@ -53,7 +53,7 @@ class TrackerRow:
 
     @property
     def status_words(self) -> str:
-        words = self.status.replace("_", " ")
+        words = status_words(self.status)
         return words + (" (at risk)" if self.at_risk else "")
 
 

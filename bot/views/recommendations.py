@@ -8,9 +8,9 @@ from datetime import date
 from slack_sdk.models.blocks import Block
 
 from bot.commands.grammar import help_lines
-from bot.reads import RecommendationDetail, RecommendationPage, status_words
+from bot.reads import RecommendationDetail, RecommendationPage
 from bot.rules.brag import BRAG_EMOJI, Brag
-from bot.rules.lifecycle import OPEN_STATUSES
+from bot.rules.lifecycle import OPEN_STATUSES, status_words
 from bot.views import ids
 from bot.views.blocks import (
     actions,

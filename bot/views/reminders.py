@@ -10,9 +10,9 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block
 
-from bot.reads import status_words
 from bot.reminders.due import Kind
 from bot.rules.brag import BRAG_EMOJI, Brag
+from bot.rules.lifecycle import status_words
 from bot.views import ids
 from bot.views.blocks import actions, button, clip, context, divider, escape, fit, section
 from bot.views.recommendations import due_text, status_text
