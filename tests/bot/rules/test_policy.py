@@ -98,6 +98,14 @@ def test_due_soon_days_are_read_in_any_order(text: str, days: tuple[int, ...]) -
     assert policy.DUE_SOON_DAYS.store(days) == ",".join(str(d) for d in days)
 
 
+def test_a_settings_change_stores_the_checked_value_in_its_columns_form() -> None:
+    assert policy.checked("due_soon_days", "3, 14, 30") == "30,14,3"
+    assert policy.checked("overdue_every_days", "14") == 14
+    with pytest.raises(policy.SettingError) as caught:
+        policy.checked("stale_after_days", 400)
+    assert caught.value.field == "stale_after_days" and "7 to 365" in caught.value.message
+
+
 def test_the_bounds_a_form_shows_are_the_ones_checked() -> None:
     for setting in policy.EDITABLE:
         low, high = setting.bounds
