@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.services import Services
+from bot.services.suite import Services
 from storage.db import Clock, Database, masked, utc_now
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -35,8 +35,14 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Connection
 
 from bot.reminders import due as rules
+from bot.rules.lifecycle import status_words
 from storage.db import Database
 from storage.models import (
+    AWAITING_IMPACT,
+    BOARD_DEFAULTS,
+    CLOSED_STATUSES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
     ActionKind,
     Agency,
     AgencyMember,
@@ -377,7 +383,8 @@ class _Generator:
     def sent_ledger(self) -> None:
         """What the sweep sent before this morning, as the reminder policy says it would have:
         the overdue ones' latest reminders and escalations, and today's board digests."""
-        policy, zone = rules.Policy(), "Europe/London"  # the boards keep the defaults
+        policy = rules.Policy()  # the boards keep the defaults
+        zone = policy.time_zone
         board_of = {r["id"]: r["board_id"] for r in self.rows.tables["review"]}
         chair_of = {
             r["board_id"]: r["user_id"]
@@ -462,18 +469,7 @@ class _Generator:
                 "id": b,
                 "name": f"{area} Safeguarding Children Partnership",
                 "channel_id": BOARD_CHANNEL if b == 1 else f"C{b:07d}B",
-                "time_zone": "Europe/London",
-                "require_evidence": True,
-                "due_soon_days": "30,14,3",
-                "overdue_every_days": 7,
-                "stale_after_days": 60,
-                "impact_check_months": 6,
-                "escalate_after_days": 14,
-                "amber_due_within_days": 30,
-                "amber_stale_days": 60,
-                "reminder_time": "09:30",
-                "digest_weekday": 0,
-                "digest_time": "09:00",
+                **asdict(BOARD_DEFAULTS),  # the boards keep the defaults
                 "last_meeting_on": self.today - timedelta(days=28),
                 "created_at": self.now - timedelta(days=3650),
             },
@@ -605,8 +601,8 @@ class _Generator:
             self.rows.add("recommendation_theme", {"recommendation_id": rec_id, "theme": theme})
         if original_due != due_on and original_due is not None and due_on is not None:
             self.due_date_moved(rec_id, lead, original_due, due_on, history_end)
-        done = status in (Status.completed, Status.assured, Status.embedded)
-        open_ = status in (Status.not_started, Status.in_progress)
+        done = status in DONE_STATUSES
+        open_ = status in OPEN_STATUSES
         if done or (open_ and rng.random() < 0.3):
             self.evidence(rec_id, lead, status, row["completed_at"] or _at(history_end, rng))
         if self.audit:
@@ -642,7 +638,7 @@ class _Generator:
     ) -> dict[str, Any]:
         """Its due dates and status, and the denormalised fields that agree with its history."""
         due_on, original_due = due
-        open_ = status in (Status.not_started, Status.in_progress)
+        open_ = status in OPEN_STATUSES
         last_update = updates[-1] if updates else None
         return {
             "due_on": due_on,
@@ -654,7 +650,7 @@ class _Generator:
             "at_risk": open_ and self.rng.random() < 0.1,
             "superseded_by_id": None,
             "closed_reason": "Overtaken by the new pathway"
-            if status in (Status.not_implemented, Status.superseded)
+            if status in CLOSED_STATUSES
             else None,
             "completed_at": _completed_at(status, updates),
             "snoozed_until": None,
@@ -720,7 +716,7 @@ class _Generator:
             due_on = self.today + timedelta(days=REMINDER_OFFSET)
         elif timing == "late":
             due_on = self.today - timedelta(days=rng.randint(1, 300))
-        elif status in (Status.not_started, Status.in_progress):
+        elif status in OPEN_STATUSES:
             # Open: comfortably beyond the 30-day reminder (the sweep looks 31 days ahead).
             due_on = self.today + timedelta(days=rng.randint(33, 420))
         else:
@@ -741,16 +737,16 @@ class _Generator:
         if not steps:
             steps = [(None, "Lead officer identified; work to start next quarter")]
         span = max(1, (end - accepted).days)
-        if status in (Status.not_started, Status.in_progress):
+        if status in OPEN_STATUSES:
             hi = lo = max(0, span - rng.randint(0, 49))  # open: updated lately, no stale nudge
             lo = 0
-        elif status in (Status.completed, Status.assured):
+        elif status in AWAITING_IMPACT:
             # Awaiting the impact check, which must not be due yet: completed in the last 150 days.
             lo, hi = max(0, span - 150), max(0, span - 7)
         else:
             lo, hi = 0, span
         days = sorted(rng.randint(lo, hi) for _ in steps)
-        if status in (Status.not_started, Status.in_progress):
+        if status in OPEN_STATUSES:
             days[-1] = hi
         status_from = Status.not_started
         updates = []
@@ -761,7 +757,7 @@ class _Generator:
                 "recommendation_id": rec_id,
                 "author_id": lead,
                 "created_at": at,
-                "text": note or (f"Now {status_to.value.replace('_', ' ')}" if status_to else ""),
+                "text": note or (f"Now {status_words(status_to)}" if status_to else ""),
                 "status_from": status_from if status_to else None,
                 "status_to": status_to,
                 "at_risk_to": None,

@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import default_database_url
+from storage.models import BOARD_DEFAULTS
 
 
 class Settings(BaseSettings):
@@ -19,7 +20,7 @@ class Settings(BaseSettings):
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
     port: int = 3000
-    recs_tz: str = "Europe/London"
+    recs_tz: str = BOARD_DEFAULTS.time_zone  # a new board's time zone
     recs_board: str = "Safeguarding Children Board"
     recs_log_level: str = "INFO"
     # Test and demo only: pins the clock (ISO date-time) so BRAG colours are stable.

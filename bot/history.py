@@ -11,23 +11,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from bot.rules.brag import Thresholds, brag_rank_sql, brag_sql
+from bot.rules.policy import TIME_ZONE
 from storage import as_of as history_queries
 from storage import queries
 from storage.models import Board, ProgressUpdate, Review
 
 
 def board_zone(board: Board | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(board.time_zone if board else "Europe/London")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/London")
+    zone = TIME_ZONE.read(board.time_zone) if board else TIME_ZONE.default
+    return ZoneInfo(zone)
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:

@@ -14,7 +14,7 @@ from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import UserError
 from bot.rules import dates
 from bot.rules.permissions import Actor
-from bot.services import Services
+from bot.services.suite import Services
 from bot.views.text import blocks_to_text
 from console.clock import MovableClock
 from storage.models import UpdateSource

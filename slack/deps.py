@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.commands.dispatch import CommandRunner
 from bot.config import Settings
-from bot.services import Services
+from bot.services.suite import Services
 from slack.actors import SlackActors
 from storage.db import Database
 

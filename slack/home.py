@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.services import Reads
+from bot.services.reading import Reads
 from bot.views.home import home_view
 from slack.replies import post_safely
 

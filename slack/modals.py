@@ -8,7 +8,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.services import Reads
+from bot.services.reading import Reads
 from bot.views.imports import import_modal
 from bot.views.modals import (
     add_modal,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -28,9 +29,12 @@ class Status(StrEnum):
     superseded = "superseded"
 
 
-OPEN_STATUSES = (Status.not_started, Status.in_progress)
-DONE_STATUSES = (Status.completed, Status.assured, Status.embedded)
-CLOSED_STATUSES = (Status.not_implemented, Status.superseded)
+# The status sets, named once: storage's queries read them as well as bot's rules
+# (bot/rules/lifecycle.py re-exports them).
+OPEN_STATUSES = (Status.not_started, Status.in_progress)  # chased; may be flagged at risk
+DONE_STATUSES = (Status.completed, Status.assured, Status.embedded)  # Blue
+CLOSED_STATUSES = (Status.not_implemented, Status.superseded)  # never chased
+AWAITING_IMPACT = (Status.completed, Status.assured)  # done, the impact check still to come
 
 
 class Response(StrEnum):
@@ -88,25 +92,51 @@ class LedgerState(StrEnum):
     sent = "sent"
 
 
-class Board(SQLModel, table=True):
-    __tablename__ = "board"
+@dataclass(frozen=True)
+class BoardDefaults:
+    """A new board's settings as stored: PRODUCT.md's defaults, written nowhere else.
 
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, unique=True)
-    channel_id: str | None = Field(default=None, max_length=32, index=True)
-    time_zone: str = Field(default="Europe/London", max_length=64)
+    bot/rules/policy.py reads them, with each setting's bounds and its one parser. They are
+    here, like the status sets, because the Board model needs them to make a row wherever a
+    board is created, and storage may not import bot."""
+
+    time_zone: str = "Europe/London"
     require_evidence: bool = True
-    # Reminder policy and BRAG thresholds; PRODUCT.md's defaults.
-    due_soon_days: str = Field(default="30,14,3", max_length=64)
+    due_soon_days: str = "30,14,3"  # days before the due date
     overdue_every_days: int = 7
     stale_after_days: int = 60
     impact_check_months: int = 6
     escalate_after_days: int = 14
     amber_due_within_days: int = 30
     amber_stale_days: int = 60
-    reminder_time: str = Field(default="09:30", max_length=5)
+    reminder_time: str = "09:30"  # in the recipient's own time zone
     digest_weekday: int = 0  # Monday
-    digest_time: str = Field(default="09:00", max_length=5)
+    digest_time: str = "09:00"  # in the board's time zone
+
+
+BOARD_DEFAULTS = BoardDefaults()
+_D = BOARD_DEFAULTS
+
+
+class Board(SQLModel, table=True):
+    __tablename__ = "board"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    channel_id: str | None = Field(default=None, max_length=32, index=True)
+    time_zone: str = Field(default=_D.time_zone, max_length=64)
+    require_evidence: bool = _D.require_evidence
+    # Reminder policy and BRAG thresholds (bot/rules/policy.py).
+    due_soon_days: str = Field(default=_D.due_soon_days, max_length=64)
+    overdue_every_days: int = _D.overdue_every_days
+    stale_after_days: int = _D.stale_after_days
+    impact_check_months: int = _D.impact_check_months
+    escalate_after_days: int = _D.escalate_after_days
+    amber_due_within_days: int = _D.amber_due_within_days
+    amber_stale_days: int = _D.amber_stale_days
+    reminder_time: str = Field(default=_D.reminder_time, max_length=5)
+    digest_weekday: int = _D.digest_weekday
+    digest_time: str = Field(default=_D.digest_time, max_length=5)
     last_meeting_on: date | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 
 from storage.built import Built
 from storage.models import (
+    AWAITING_IMPACT,
+    OPEN_STATUSES,
     Agency,
     AgencyMember,
     Board,
@@ -63,9 +65,29 @@ class Standing:
     deputising_for: str | None  # the away lead officer whose deputy the user is
 
 
-def _standing_statement() -> Any:
-    user: Any = bindparam("s_user")
-    today: Any = bindparam("s_today")
+@dataclass(frozen=True)
+class AwayFacts:
+    """A person's away dates and named deputy, as `/recs away` recorded them. Whether that
+    makes them away on a day is bot.rules.away's to say, not storage's."""
+
+    id: str
+    away_until: Any
+    deputy_id: str | None
+
+
+@dataclass(frozen=True)
+class StandingFacts:
+    """What decides a user's standing on one recommendation, read in one statement: their
+    board roles and agency membership, and the away dates of the lead officer and of the
+    user, for the away rule to decide whether the user stands in for the lead."""
+
+    board_roles: tuple[str, ...]  # chair, admin: held on the recommendation's board
+    agency_member: bool  # a member of the owning agency
+    lead: AwayFacts | None  # the lead officer, when one is set and known
+    user: AwayFacts  # the user themself (no dates if unknown)
+
+
+def _standing_columns(user: Any) -> tuple[Any, Any, Any]:
     board = sa_select(col(Review.board_id)).where(col(Review.id) == bindparam("s_review"))
 
     def holds(role: str) -> Any:
@@ -78,38 +100,53 @@ def _standing_statement() -> Any:
     member = exists().where(
         col(AgencyMember.agency_id) == bindparam("s_agency"), col(AgencyMember.user_id) == user
     )
-    deputising = sa_select(col(Person.id)).where(
-        col(Person.id) == bindparam("s_lead"),
-        col(Person.id) != user,
-        col(Person.deputy_id) == user,
-        col(Person.away_until) >= today,
-    )
+    return holds("chair").label("chair"), holds("admin").label("admin"), member.label("member")
+
+
+def _standing_facts_statement() -> Any:
+    user: Any = bindparam("s_user")
+
+    def of(person: Any, column: Any, label: str) -> Any:
+        return sa_select(column).where(col(Person.id) == person).scalar_subquery().label(label)
+
+    lead: Any = bindparam("s_lead")
     return sa_select(
-        holds("chair").label("chair"),
-        holds("admin").label("admin"),
-        member.label("member"),
-        deputising.scalar_subquery().label("deputising_for"),
+        *_standing_columns(user),
+        of(lead, col(Person.id), "lead_id"),
+        of(lead, col(Person.away_until), "lead_away_until"),
+        of(lead, col(Person.deputy_id), "lead_deputy_id"),
+        of(user, col(Person.away_until), "user_away_until"),
     )
 
 
-_STANDING = _standing_statement()
+_STANDING_FACTS = _standing_facts_statement()
 
 
-def standing_on(session: Session, user_id: str, rec: Recommendation, today: Any) -> Standing:
-    """The board roles, agency membership and deputyship that make a user an owner, chair
-    or admin of `rec`: one round trip instead of one per question (a statement built once)."""
-    row = session.execute(
-        _STANDING,
-        {
-            "s_user": user_id,
-            "s_today": today,
-            "s_review": rec.review_id,
-            "s_agency": rec.agency_id,
-            "s_lead": rec.lead_officer_id,
-        },
-    ).one()
-    roles = tuple(role for role, held in (("chair", row.chair), ("admin", row.admin)) if held)
-    return Standing(roles, bool(row.member), row.deputising_for)
+def _standing_values(user_id: str, rec: Recommendation) -> dict[str, Any]:
+    return {
+        "s_user": user_id,
+        "s_review": rec.review_id,
+        "s_agency": rec.agency_id,
+        "s_lead": rec.lead_officer_id,
+    }
+
+
+def _roles(row: Any) -> tuple[str, ...]:
+    return tuple(role for role, held in (("chair", row.chair), ("admin", row.admin)) if held)
+
+
+def standing_facts(session: Session, user_id: str, rec: Recommendation) -> StandingFacts:
+    """What decides a user's standing on `rec` (bot.services.access applies bot.rules.away to it): one
+    round trip, with a statement built once."""
+    row = session.execute(_STANDING_FACTS, _standing_values(user_id, rec)).one()
+    lead = (
+        AwayFacts(row.lead_id, row.lead_away_until, row.lead_deputy_id)
+        if row.lead_id is not None
+        else None
+    )
+    return StandingFacts(
+        _roles(row), bool(row.member), lead, AwayFacts(user_id, row.user_away_until, None)
+    )
 
 
 def recommendation_by_ref(
@@ -449,7 +486,7 @@ def _conditions(shape: tuple[bool, ...], brag: ColumnElement[Any]) -> list[Any]:
         conditions.append(brag == bindparam("f_brag"))
     if wanted["overdue_before"]:
         conditions.append(col(rec.due_on) < bindparam("f_overdue_before"))
-        conditions.append(col(rec.status).in_((Status.not_started, Status.in_progress)))
+        conditions.append(col(rec.status).in_(OPEN_STATUSES))
     if wanted["owned_by"]:
         conditions.append(owned_by_clause(bindparam("f_owned_by")))
     if wanted["theme"]:
@@ -485,7 +522,7 @@ def reminder_candidates(
     from sqlalchemy import and_
 
     chased = and_(
-        col(Recommendation.status).in_((Status.not_started, Status.in_progress)),
+        col(Recommendation.status).in_(OPEN_STATUSES),
         col(Recommendation.response) != "not_accepted",
     )
     untouched = or_(
@@ -496,7 +533,7 @@ def reminder_candidates(
         ),
     )
     awaiting_impact = and_(
-        col(Recommendation.status).in_((Status.completed, Status.assured)),
+        col(Recommendation.status).in_(AWAITING_IMPACT),
         col(Recommendation.completed_at) < completed_before,
     )
     stmt = (
@@ -584,15 +621,16 @@ def reminder_details(session: Session, rec_ids: set[int]) -> dict[int, ReminderD
     }
 
 
-def away_owners(session: Session, today: Any) -> list[tuple[Person, int]]:
-    """People away today who lead open recommendations, with how many they lead."""
+def open_leads(session: Session, board_id: int) -> list[tuple[Person, int]]:
+    """The lead officers of a board's open recommendations, with how many each leads: the
+    people the board's digest says are away, when bot.rules.away says so."""
     rows = session.exec(
         select(Person, func.count(col(Recommendation.id)))
         .join(Recommendation, col(Recommendation.lead_officer_id) == Person.id)
+        .join(Review, col(Review.id) == Recommendation.review_id)
         .where(
-            col(Person.away_until).is_not(None),
-            col(Person.away_until) >= today,
-            col(Recommendation.status).in_((Status.not_started, Status.in_progress)),
+            col(Review.board_id) == board_id,
+            col(Recommendation.status).in_(OPEN_STATUSES),
         )
         .group_by(col(Person.id))
         .order_by(col(Person.name))

@@ -16,11 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.commands import grammar as c
 from bot.commands.replies import DirectMessage, Reply, guarded
 from bot.errors import UserError
-from bot.reminders.sweep import DeliveryFailed
+from bot.reminders.sweep import DeliveryFailed, OwnerAway
 from bot.rules.lifecycle import OPEN_STATUSES, status_slug, status_words
 from bot.rules.permissions import Act, Actor
-from bot.services import ListQuery, NewRecommendation, Services
+from bot.services import NewRecommendation
+from bot.services.reading import ListQuery
 from bot.services.reads import RecommendationPage
+from bot.services.suite import Services
 from bot.views import recommendations as views
 from bot.views import summary as summary_views
 from storage.db import Database
@@ -284,6 +286,9 @@ def on_remind(call: Call, cmd: c.Remind) -> Reply:
     def send() -> Reply:
         try:
             to = reminders.send(reminder)
+        except OwnerAway:
+            text = f"{ref}'s lead officer is away and no deputy is free: the reminder waits until one is back."
+            return Reply(text=text, blocks=views.confirmation_blocks(text))
         except DeliveryFailed as exc:
             text = f"The reminder for {ref} was not sent ({exc}). Try again in a minute."
             return Reply(text=text, blocks=views.error_blocks(text, None), ok=False)

@@ -43,6 +43,7 @@ from bot.commands.usage import UsageEntry as UsageEntry  # re-exported: callers 
 from bot.commands.usage import help_lines as help_lines  # re-exported: callers import it here
 from bot.errors import UserError
 from bot.rules import dates
+from bot.rules.lifecycle import status_slug
 from bot.rules.refs import looks_like_ref, normalise_ref
 from storage.models import Status
 
@@ -164,9 +165,9 @@ def _parse_add(text: str, words: list[str]) -> Command:
 def _status_filter(value: str) -> tuple[Status, ...]:
     statuses = []
     for item in value.split(","):
-        found = STATUS_WORDS.get(item.lower().replace("_", "-"))
+        found = STATUS_WORDS.get(status_slug(item.lower()))
         if found is None or found[0] is None:
-            names = ", ".join(s.replace("_", "-") for s in Status)
+            names = ", ".join(status_slug(s) for s in Status)
             raise CommandError(f"'{item[:30]}' is not a status. Statuses: {names}.", "list")
         statuses.append(found[0])
     return tuple(statuses)
@@ -210,7 +211,7 @@ def _parse_update(text: str, words: list[str]) -> Command:
     ref = _ref(words, "update")
     if len(words) < 2:
         raise CommandError("Say what the status is now.", "update")
-    word = words[1].lower().replace("_", "-")
+    word = status_slug(words[1].lower())
     if word not in STATUS_WORDS:
         if word == "assured":
             raise CommandError("Only a chair assures, with `/recs signoff`.", "signoff")

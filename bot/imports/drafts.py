@@ -137,7 +137,7 @@ def correct(
     if text is not None:
         rec.text = clean_text(text, "the recommendation")
     if due.strip():
-        found = dates.parse_due(due, accepted_on)
+        found = dates.parse_due(due, accepted_on, today=uow.now.date())
         rec.due_on, rec.timescale = found.due_on, found.timescale
     else:
         rec.due_on = rec.timescale = None

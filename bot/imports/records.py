@@ -10,6 +10,7 @@ from sqlmodel import select
 from bot import services
 from bot.errors import UserError
 from bot.imports import ParsedRecommendation
+from bot.rules.lifecycle import CLOSED_STATUSES
 from bot.rules.permissions import Actor
 from storage.db import UnitOfWork
 from storage.models import (
@@ -188,7 +189,8 @@ def _history(
         _progress_once(uow, actor, rec, item)
     if item.status and item.status != rec.status:
         status = Status(item.status)
-        if status in (Status.not_implemented, Status.superseded, Status.assured):
+        # Closing needs a reason and assurance is a chair's sign-off: commands, not a file.
+        if status in CLOSED_STATUSES or status == Status.assured:
             raise UserError(f"the status '{item.status}' can't be set by import; use the commands.")
         if status != Status.not_started:
             _import_status(uow, actor, rec, status, _dated(uow, item))

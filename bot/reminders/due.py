@@ -12,7 +12,6 @@ sending hours (working days, 09:30 to 18:00 in the recipient's zone).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,12 +22,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from dateutil.relativedelta import relativedelta
 
+# Re-exported for slack/notifier.py, which still imports it from here; its home is the away rule.
+from bot.rules import policy as board_settings
+from bot.rules.lifecycle import AWAITING_IMPACT, OPEN_STATUSES
 from storage.models import Board, Status
 
-DEFAULT_TZ = "Europe/London"
+DEFAULT_TZ = board_settings.TIME_ZONE.default  # a board's, and anyone's whose zone is unknown
 SENDING_ENDS = time(18, 0)  # local: what is not sent by then waits for the next working day
-CHASED = (Status.not_started, Status.in_progress)
-AWAITING_IMPACT = (Status.completed, Status.assured)
 
 
 class Kind(StrEnum):
@@ -48,50 +48,37 @@ OWNER_KINDS = (Kind.due_soon, Kind.overdue, Kind.stale, Kind.impact_check)
 
 @dataclass(frozen=True)
 class Policy:
-    """A board's reminder policy (PRODUCT.md's defaults)."""
+    """A board's reminder policy: its settings as bot.rules.policy reads them (the defaults
+    are a new board's)."""
 
-    due_soon_days: tuple[int, ...] = (30, 14, 3)
-    overdue_every_days: int = 7
-    stale_after_days: int = 60
-    impact_check_months: int = 6
-    escalate_after_days: int = 14
-    reminder_time: time = time(9, 30)
-    digest_weekday: int = 0  # Monday
-    digest_time: time = time(9, 0)
-    time_zone: str = DEFAULT_TZ  # the board's, for the channel and the digest
+    due_soon_days: tuple[int, ...] = board_settings.DUE_SOON_DAYS.default
+    overdue_every_days: int = board_settings.OVERDUE_EVERY_DAYS.default
+    stale_after_days: int = board_settings.STALE_AFTER_DAYS.default
+    impact_check_months: int = board_settings.IMPACT_CHECK_MONTHS.default
+    escalate_after_days: int = board_settings.ESCALATE_AFTER_DAYS.default
+    reminder_time: time = board_settings.REMINDER_TIME.default
+    digest_weekday: int = board_settings.DIGEST_WEEKDAY.default  # Monday is 0
+    digest_time: time = board_settings.DIGEST_TIME.default
+    time_zone: str = board_settings.TIME_ZONE.default  # the board's, for the channel and the digest
 
     @classmethod
     def of(cls, board: Board) -> Policy:
         return cls(
-            due_soon_days=parse_days(board.due_soon_days),
-            overdue_every_days=max(1, board.overdue_every_days),
-            stale_after_days=max(1, board.stale_after_days),
-            impact_check_months=max(1, board.impact_check_months),
-            escalate_after_days=max(0, board.escalate_after_days),
-            reminder_time=parse_clock(board.reminder_time, time(9, 30)),
-            digest_weekday=board.digest_weekday % 7,
-            digest_time=parse_clock(board.digest_time, time(9, 0)),
-            time_zone=board.time_zone or DEFAULT_TZ,
+            due_soon_days=board_settings.DUE_SOON_DAYS.read(board.due_soon_days),
+            overdue_every_days=board_settings.OVERDUE_EVERY_DAYS.read(board.overdue_every_days),
+            stale_after_days=board_settings.STALE_AFTER_DAYS.read(board.stale_after_days),
+            impact_check_months=board_settings.IMPACT_CHECK_MONTHS.read(board.impact_check_months),
+            escalate_after_days=board_settings.ESCALATE_AFTER_DAYS.read(board.escalate_after_days),
+            reminder_time=board_settings.REMINDER_TIME.read(board.reminder_time),
+            digest_weekday=board_settings.DIGEST_WEEKDAY.read(board.digest_weekday),
+            digest_time=board_settings.DIGEST_TIME.read(board.digest_time),
+            time_zone=board_settings.TIME_ZONE.read(board.time_zone),
         )
 
     @property
     def horizon_days(self) -> int:
         """How far ahead of its due date a recommendation can first be reminded."""
         return max(self.due_soon_days, default=0)
-
-
-def parse_days(text: str) -> tuple[int, ...]:
-    """'30,14,3' -> (30, 14, 3); nonsense entries are ignored rather than fatal."""
-    days = {int(part) for part in text.replace(";", ",").split(",") if part.strip().isdigit()}
-    return tuple(sorted((d for d in days if d > 0), reverse=True))
-
-
-def parse_clock(text: str, default: time) -> time:
-    try:
-        hours, minutes = text.split(":")
-        return time(int(hours), int(minutes))
-    except (ValueError, AttributeError):
-        return default
 
 
 @dataclass(frozen=True)
@@ -210,7 +197,7 @@ def owner_reminders(
     if _is_snoozed(subject, today) or not in_sending_hours(now, at, tz):
         return []
     due: list[DueReminder] = []
-    if subject.status in CHASED:
+    if subject.status in OPEN_STATUSES:
         if subject.due_on is not None:
             found = _latest_passed(_deadline_sequence(subject.due_on, policy, today), now, at, tz)
             if found:
@@ -236,7 +223,7 @@ def escalation(
 ) -> DueReminder | None:
     """Overdue by more than the board's days: raised once per due date (to each chair, and
     once to the board channel). A snooze does not hold it: the chair still needs to know."""
-    if subject.status not in CHASED or subject.due_on is None:
+    if subject.status not in OPEN_STATUSES or subject.due_on is None:
         return None
     anchor = subject.due_on + timedelta(days=policy.escalate_after_days + 1)
     tz = zone(tz_name, policy.time_zone)
@@ -270,23 +257,3 @@ def earliest_candidate_due(today: date, policy: Policy) -> date:
     """Recommendations due after this day cannot have a deadline reminder yet (the sweep's
     candidate query uses it, with a day's slack for time zones)."""
     return today + timedelta(days=policy.horizon_days + 1)
-
-
-# --- Slack statuses that mean "away" ---------------------------------------------------------
-
-AWAY_WORDS = re.compile(
-    r"\b(on holiday|on leave|annual leave|out of (the )?office|ooo|off sick|sick leave|"
-    r"on vacation|away until|parental leave|maternity leave|paternity leave)\b",
-    re.IGNORECASE,
-)
-# Travel and "busy" emoji are left out: people use them while still at work.
-AWAY_EMOJI = {
-    ":palm_tree:", ":beach_with_umbrella:", ":desert_island:", ":face_with_thermometer:",
-    ":sick:", ":baby:",
-}
-
-
-def status_says_away(text: str, emoji: str) -> bool:
-    """Whether a person's Slack status says they are away: a holiday emoji, or words such as
-    "annual leave" or "out of office". A status that merely mentions a holiday does not."""
-    return bool(AWAY_WORDS.search(text or "")) or (emoji or "").strip() in AWAY_EMOJI

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
@@ -54,24 +55,27 @@ def reminder_for(
         return uow.session.get(Recommendation, row.recommendation_id)
 
 
-def read_proposal(text: str, today_accepted: object) -> tuple[str, str] | None:
-    """("done", "") or ("due", ISO date) when the reply asks for a change; None for a note."""
+def read_proposal(
+    text: str, accepted_on: date | None, today: date
+) -> tuple[str, str] | None:
+    """("done", "") or ("due", ISO date) when the reply asks for a change; None for a note.
+    A timescale counts from `accepted_on`, or else from `today` (the clock's)."""
     if DONE_RE.match(text):
         return "done", ""
     match = DELAYED_RE.search(text)
     if match:
-        return "due", _leading_date(match.group("when"), today_accepted)
+        return "due", _leading_date(match.group("when"), accepted_on or today, today)
     return None
 
 
-def _leading_date(text: str, accepted_on: object) -> str:
+def _leading_date(text: str, accepted_on: date, today: date) -> str:
     """The longest run of leading words that is a date: "30/4/2015: the group meets…"."""
     words = text.split()
     error: UserError | None = None
     for count in range(min(len(words), LONGEST_DATE_WORDS), 0, -1):
         candidate = " ".join(words[:count]).rstrip(".,;:!)")
         try:
-            return dates.parse_due(candidate, accepted_on).due_on.isoformat()  # type: ignore[arg-type]
+            return dates.parse_due(candidate, accepted_on, today=today).due_on.isoformat()
         except UserError as exc:
             error = exc
     raise error or UserError("Say the new date.", example="delayed to 31/3/2015")
@@ -93,7 +97,7 @@ def record_reply(
     if rec is None:
         return ReplyOutcome("not_a_reminder")
     try:
-        proposal = read_proposal(text, rec.accepted_on or db.clock().date())
+        proposal = read_proposal(text, rec.accepted_on, db.clock().date())
     except UserError as exc:
         return ReplyOutcome("error", rec.ref, str(exc))
     if proposal is not None:

@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -25,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import services
 from bot.reminders import due as policy_rules
 from bot.reminders.due import DueReminder, Kind, Policy, Subject
+from bot.rules import away
 from bot.rules.brag import Thresholds, brag_for
 from bot.rules.permissions import SYSTEM
 from bot.views import reminders as views
@@ -67,6 +69,10 @@ class DeliveryFailed(Exception):
     """Slack did not take the message; the reminder stays due."""
 
 
+class OwnerAway(DeliveryFailed):
+    """The owner is away and no deputy is free to stand in: their reminders wait."""
+
+
 class Notifier(Protocol):
     def time_zone(self, user_id: str) -> str | None:
         """The person's time zone (Slack's users.info tz), or None if unknown."""
@@ -75,7 +81,7 @@ class Notifier(Protocol):
         """When the person's Do Not Disturb ends, if it covers `now`; else None."""
 
     def on_leave(self, user_id: str) -> bool:
-        """Whether the person's Slack status says they are away (bot.reminders.status_says_away)."""
+        """Whether the person's Slack status says they are away (bot.rules.away.status_says_away)."""
 
     def user_for_email(self, email: str) -> tuple[str, str] | None:
         """The Slack user id and name with this email (users.lookupByEmail), if there is one."""
@@ -125,10 +131,6 @@ class _World:
     candidates: list[ReminderCandidate]
     people: dict[str, Person]
     chairs: dict[int, list[str]]
-
-
-def _is_away(person: Person | None, today: date) -> bool:
-    return bool(person and person.away_until and person.away_until >= today)
 
 
 def worker_name() -> str:
@@ -228,6 +230,17 @@ class Sweeper:
         person = people.get(user_id)
         return self._zones[user_id] or (person.tz if person else None) or fallback
 
+    def local_day(
+        self, now: datetime, people: dict[str, Person], fallback: str
+    ) -> Callable[[str], date]:
+        """A person's own date at `now`: the day the away rule judges them on."""
+
+        def day(user_id: str) -> date:
+            zone = policy_rules.zone(self.time_zone(user_id, people, fallback))
+            return now.astimezone(zone).date()
+
+        return day
+
     def _plan(self, world: _World, now: datetime, result: SweepResult) -> list[Planned]:
         planned: list[Planned] = []
         for candidate in world.candidates:
@@ -271,19 +284,21 @@ class Sweeper:
         owner_id = candidate.lead_officer_id
         if owner_id is None:
             return []  # no one to remind; the digest and `/recs list` show it
-        owner = world.people.get(owner_id)
         tz = self.time_zone(owner_id, world.people, policy.time_zone)
         due_now = policy_rules.owner_reminders(subject, policy, now, tz)
         if not due_now:
             return []
-        recipient, standing_in = owner_id, None
-        today = now.astimezone(policy_rules.zone(tz)).date()
-        if _is_away(owner, today) or self.notifier.on_leave(owner_id):
-            deputy = world.people.get(owner.deputy_id or "") if owner else None
-            if deputy is None or _is_away(deputy, today):
-                result.waiting += [f"{candidate.id}:{d.key}" for d in due_now]
-                return []
-            recipient, standing_in = deputy.id, owner_id
+        found = away.cover(
+            owner_id,
+            world.people,
+            local_day=self.local_day(now, world.people, policy.time_zone),
+            slack_says_away=self.notifier.on_leave,
+        )
+        if found.recipient is None:
+            result.waiting += [f"{candidate.id}:{d.key}" for d in due_now]
+            return []
+        recipient, standing_in = found.recipient, found.standing_in_for
+        if standing_in is not None:
             # The deputy's own zone decides the hour: recompute with it.
             tz = self.time_zone(recipient, world.people, policy.time_zone)
             due_now = policy_rules.owner_reminders(subject, policy, now, tz)
@@ -430,8 +445,14 @@ class Sweeper:
         with self.db.unit_of_work(write=False) as uow:
             details = queries.reminder_details(uow.session, rec_ids)  # type: ignore[arg-type]
             digests = {
-                (i.board_id, i.kind): digest_message(uow.session, world.boards[i.board_id], now,
-                                                     monthly=i.kind == Kind.chair_digest)
+                (i.board_id, i.kind): digest_message(
+                    uow.session,
+                    world.boards[i.board_id],
+                    now,
+                    monthly=i.kind == Kind.chair_digest,
+                    local_day=self.local_day(now, world.people, world.policies[i.board_id].time_zone),
+                    slack_says_away=self.notifier.on_leave,
+                )
                 for i in items
                 if i.kind in DIGESTS
             }
@@ -505,8 +526,16 @@ DIGESTS = (Kind.digest, Kind.chair_digest)
 
 
 def digest_message(
-    session: Any, board: Board, now: datetime, *, monthly: bool = False
+    session: Any,
+    board: Board,
+    now: datetime,
+    *,
+    monthly: bool = False,
+    local_day: Callable[[str], date] | None = None,
+    slack_says_away: Callable[[str], bool] = lambda user_id: False,
 ) -> tuple[str, list[Block]]:
+    """The board's summary and who of its lead officers is away (bot.rules.away, each on
+    their own date: `local_day`, by default the board's)."""
     from bot.services.summary import board_summary
     from bot.views.summary import summary_blocks
 
@@ -515,11 +544,43 @@ def digest_message(
     summary = board_summary(
         session, None, board.name, today, Thresholds.of(board), board_id=board.id
     )
-    away = queries.away_owners(session, today)
-    names = queries.names_of(session, {p.deputy_id for p, _ in away if p.deputy_id})
-    blocks = views.digest_blocks(summary_blocks(summary), views.away_blocks(away, names))
+    assert board.id is not None
+    away_owners = _away_owners(
+        session, board.id, local_day or (lambda user_id: today), slack_says_away
+    )
+    blocks = views.digest_blocks(summary_blocks(summary), views.away_blocks(away_owners))
     title = "Monthly digest for the chairs" if monthly else "Weekly board digest"
     return f"{title}: {board.name}", blocks
+
+
+def _away_owners(
+    session: Any,
+    board_id: int,
+    local_day: Callable[[str], date],
+    slack_says_away: Callable[[str], bool],
+) -> list[views.AwayOwner]:
+    leads = queries.open_leads(session, board_id)
+    people: dict[str, Person] = {p.id: p for p, _ in leads}
+    deputies = {p.deputy_id for p in people.values() if p.deputy_id} - set(people)
+    people |= queries.people_by_ids(session, deputies)
+    found = []
+    for person, open_count in leads:
+        cover = away.cover(
+            person.id, people, local_day=local_day, slack_says_away=slack_says_away
+        )
+        if cover.recipient == person.id:
+            continue
+        until = person.away_until
+        stand_in = people[cover.recipient].name if cover.recipient else None
+        found.append(
+            views.AwayOwner(
+                person.name,
+                until if away.away_by_date(until, local_day(person.id)) else None,
+                open_count,
+                stand_in,
+            )
+        )
+    return found
 
 
 def send_now(db: Database, notifier: Notifier, rec_id: int) -> str:
@@ -532,15 +593,25 @@ def send_now(db: Database, notifier: Notifier, rec_id: int) -> str:
             raise DeliveryFailed("it has no lead officer to remind")
         board_id = queries.board_id_of_review(uow.session, detail.rec.review_id)
         board = uow.session.get(Board, board_id)
-        owner = uow.session.get(Person, detail.rec.lead_officer_id)
+        owner_id = detail.rec.lead_officer_id
+        owner = uow.session.get(Person, owner_id)
         deputy = uow.session.get(Person, owner.deputy_id) if owner and owner.deputy_id else None
-    assert board is not None and board.id is not None
-    recipient, standing_in = detail.rec.lead_officer_id, None
-    if _is_away(owner, now.date()) and deputy is not None and not _is_away(deputy, now.date()):
-        recipient, standing_in = deputy.id, owner
+    assert board is not None and board.id is not None and owner_id is not None
+    sweeper = Sweeper(db, notifier)
+    people = {p.id: p for p in (owner, deputy) if p is not None}
+    found = away.cover(
+        owner_id,
+        people,
+        local_day=sweeper.local_day(now, people, board.time_zone),
+        slack_says_away=notifier.on_leave,
+    )
+    if found.recipient is None:
+        who = owner.name if owner is not None else "its lead officer"
+        raise OwnerAway(f"{who} is away with no deputy free to stand in; it waits until one is back")
+    recipient = found.recipient
+    standing_in = owner if found.standing_in_for else None
     key = f"{rec_id}:{Kind.manual}:{now.isoformat()}"
     entry = LedgerEntry(key, str(Kind.manual), now.isoformat(), rec_id, board.id, recipient)
-    sweeper = Sweeper(db, notifier)
     with db.unit_of_work() as uow:
         ledger.ensure_entries(uow.session, [entry], now)
         uow.commit()

@@ -15,16 +15,11 @@ from sqlmodel import Session
 
 from bot import history, services
 from bot.rules.brag import Thresholds
+from bot.rules.lifecycle import OPEN_STATUSES, status_words
 from bot.services.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries
-from storage.models import (
-    OPEN_STATUSES,
-    DueDateChange,
-    EvidenceState,
-    ProgressUpdate,
-    Status,
-)
+from storage.models import DueDateChange, EvidenceState, ProgressUpdate, Status
 
 HIDDEN_EVIDENCE = {EvidenceState.withdrawn.value, EvidenceState.rejected.value}
 
@@ -58,7 +53,7 @@ class TrackerRow:
 
     @property
     def status_words(self) -> str:
-        words = self.status.replace("_", " ")
+        words = status_words(self.status)
         return words + (" (at risk)" if self.at_risk else "")
 
 

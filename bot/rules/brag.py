@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, case
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
+from bot.rules import policy
 from storage.models import CLOSED_STATUSES, DONE_STATUSES, Board, Recommendation, Status
 
 
@@ -40,14 +41,20 @@ BRAG_EMOJI = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    due_within_days: int = 30
-    stale_days: int = 60
+    """A board's amber thresholds, as bot.rules.policy reads them (the defaults a new
+    board's): due within so many days and not started; no update for so many days."""
+
+    due_within_days: int = policy.AMBER_DUE_WITHIN_DAYS.default
+    stale_days: int = policy.AMBER_STALE_DAYS.default
 
     @classmethod
     def of(cls, board: Board | None) -> Thresholds:
         if board is None:
             return cls()
-        return cls(board.amber_due_within_days, board.amber_stale_days)
+        return cls(
+            policy.AMBER_DUE_WITHIN_DAYS.read(board.amber_due_within_days),
+            policy.AMBER_STALE_DAYS.read(board.amber_stale_days),
+        )
 
 
 def _stale_before(today: date, thresholds: Thresholds) -> datetime:

@@ -1,6 +1,8 @@
 """Due dates and timescales as safeguarding reviews write them, read UK day-first.
 
 A partial or ambiguous phrase is refused with the forms we accept; it is never guessed.
+No clock is read here: a refusal's example ("end of March 2015") takes its year from the
+caller's `today`, the day of the injected clock.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ LAST_YEAR = 2100
 MAX_LENGTH = 120
 # The longest phrase find_timescale tries, in words ("by the end of the month of March 2012").
 MAX_PHRASE_WORDS = 9
+# The year of an example when the caller gives no day: that of the forms above.
+EXAMPLE_YEAR = 2012
 
 _MONTH_NAMES = parserinfo()
 _MONTH = (
@@ -147,24 +151,32 @@ def end_of_month(year: int, month: int) -> date:
     return date(year, month, 1) + relativedelta(day=31)
 
 
-def parse_due(text: str, accepted_on: date | None = None) -> DueDate:
-    """Reads a due date or timescale; relative ones count from `accepted_on`."""
+def parse_due(
+    text: str, accepted_on: date | None = None, *, today: date | None = None
+) -> DueDate:
+    """Reads a due date or timescale; relative ones count from `accepted_on`. `today` (the
+    caller's clock) only dates the example a refusal suggests for a phrase without a year."""
     try:
-        due_on = _read_due(text, accepted_on)
+        due_on = _read_due(text, accepted_on, _example_year(today))
     except _Unreadable as problem:
         raise _refusal(text, problem, "a due date", DATE_FORMS) from None
     return DueDate(due_on, _as_written(text))
 
 
-def parse_day(text: str) -> date:
-    """Reads one exact day, for `as-of` and `away until`; months and timescales are refused."""
+def parse_day(text: str, *, today: date | None = None) -> date:
+    """Reads one exact day, for `as-of` and `away until`; months and timescales are refused.
+    `today` (the caller's clock) only dates the example a refusal suggests."""
     try:
         day = _read_day(_normalise(text))
     except _Unreadable as problem:
         raise _refusal(text, problem, "a day", DAY_FORMS) from None
     if day is not None:
         return day
-    raise _refusal(text, _not_a_day(text), "a day", DAY_FORMS)
+    raise _refusal(text, _not_a_day(text, _example_year(today)), "a day", DAY_FORMS)
+
+
+def _example_year(today: date | None) -> int:
+    return today.year if today is not None else EXAMPLE_YEAR
 
 
 def find_timescale(text: str, accepted_on: date | None = None) -> tuple[str, DueDate] | None:
@@ -189,7 +201,7 @@ def find_timescale(text: str, accepted_on: date | None = None) -> tuple[str, Due
     return (best[1], best[2]) if best else None
 
 
-def _read_due(text: str, accepted_on: date | None) -> date:
+def _read_due(text: str, accepted_on: date | None, example_year: int) -> date:
     if len(text) > MAX_LENGTH:
         raise _Unreadable("it is too long for a date", "by end of March 2012")
     phrase, end_of = _strip_leads(_normalise(text))
@@ -202,7 +214,7 @@ def _read_due(text: str, accepted_on: date | None) -> date:
         or _read_range(phrase)
     )
     if found is None:
-        raise _explain(phrase)
+        raise _explain(phrase, example_year)
     return found
 
 
@@ -340,8 +352,8 @@ def _read_point(phrase: str) -> date | None:
     return _read_day(phrase) or _read_month(phrase)
 
 
-def _explain(phrase: str, example: str = "by end of March 2012") -> _Unreadable:
-    this_year = date.today().year
+def _explain(phrase: str, this_year: int, example: str = "by end of March 2012") -> _Unreadable:
+    """Why `phrase` is not a date; a phrase without a year is shown with `this_year`."""
     if not phrase:
         return _Unreadable("there is no date in it", example)
     if _YEAR.fullmatch(phrase):
@@ -364,11 +376,11 @@ def _explain(phrase: str, example: str = "by end of March 2012") -> _Unreadable:
     return _Unreadable("it is not a date or timescale I know", example)
 
 
-def _not_a_day(text: str) -> _Unreadable:
+def _not_a_day(text: str, example_year: int) -> _Unreadable:
     try:
-        due = _read_due(text, None)
+        due = _read_due(text, None, example_year)
     except _Unreadable:
-        return _explain(_normalise(text)[:MAX_LENGTH], DAY_FORMS[0])
+        return _explain(_normalise(text)[:MAX_LENGTH], example_year, DAY_FORMS[0])
     return _Unreadable("give just the day", f"{due.day}/{due.month}/{due.year}")
 
 
@@ -395,7 +407,7 @@ def _longest_phrase(
         opened = raw.lstrip("([\"'“‘")
         phrase = opened.rstrip(".,;:!?)]\"'”’").rstrip()
         try:
-            due_on = _read_due(phrase, accepted_on)
+            due_on = _read_due(phrase, accepted_on, EXAMPLE_YEAR)
         except _Unreadable:
             continue
         return words[index].start() + len(raw) - len(opened), DueDate(due_on, phrase)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.errors import UserError
-from storage.models import CLOSED_STATUSES, DONE_STATUSES, OPEN_STATUSES, Status
+from storage.models import AWAITING_IMPACT, CLOSED_STATUSES, DONE_STATUSES, OPEN_STATUSES, Status
 
 __all__ = [
+    "AWAITING_IMPACT",
     "CLOSED_STATUSES",
     "DONE_STATUSES",
     "LIFECYCLE",

@@ -1,21 +1,20 @@
 """The use cases, by subject. Each subject's class (`Recommendations`, `EvidenceUseCases`,
-`People`, `Boards`, `Reads`, `Reports`, `Imports`, `Reminders`) takes the database and a
-clock; each use case opens its own unit of work, commits once, and takes the acting person.
-`Services` holds one of each, built once by compose.py.
+`People`, `Boards`, `Reads`, `Reports`, `Imports`, `Reminders`, in their modules) takes the
+database and a clock; each use case opens its own unit of work, commits once, and takes the
+acting person. `bot.services.suite.Services` holds one of each, built once by compose.py.
 
-Below the classes are the operations they are made of (`record_update(uow, actor, …)`): they
-take a unit of work and never commit, so that an import or a modal can compose several into
-one transaction. They are re-exported here for those callers.
+The classes are made of operations (`record_update(uow, actor, …)`) that take a unit of work
+and never commit, so that an import or a modal can compose several into one transaction.
+Those operations are re-exported here; the classes are not, so that importing an operation
+(as bot.imports and bot.reports do) never imports the subjects built on them.
 """
 
 from __future__ import annotations
 
+from bot.rules.policy import SettingError
 from bot.services.audit import audit
-from bot.services.base import UseCases
 from bot.services.boards import (
-    Boards,
     BoardSettings,
-    SettingError,
     add_agency_member,
     ensure_agency,
     ensure_board,
@@ -24,13 +23,11 @@ from bot.services.boards import (
     update_board_settings,
 )
 from bot.services.evidence import (
-    EvidenceUseCases,
     accept_evidence,
     attach_evidence,
     reject_evidence,
     undo_evidence,
 )
-from bot.services.imports import Imports
 from bot.services.lookups import (
     board_of,
     find_agency,
@@ -39,11 +36,9 @@ from bot.services.lookups import (
     get_recommendation_by_id,
     get_review,
 )
-from bot.services.people import EMAIL_PREFIX, People, ensure_person, link_person, set_away
-from bot.services.reading import ListQuery, Reads
+from bot.services.people import EMAIL_PREFIX, ensure_person, link_person, set_away
 from bot.services.recommendations import (
     NewRecommendation,
-    Recommendations,
     add_recommendation,
     assign,
     change_agency,
@@ -57,26 +52,12 @@ from bot.services.recommendations import (
     snooze,
     supersede,
 )
-from bot.services.reminders import Reminders
-from bot.services.reports import Reports
-from storage.db import Clock, Database
 
 __all__ = [
     "EMAIL_PREFIX",
     "BoardSettings",
-    "Boards",
-    "EvidenceUseCases",
-    "Imports",
-    "ListQuery",
     "NewRecommendation",
-    "People",
-    "Reads",
-    "Recommendations",
-    "Reminders",
-    "Reports",
-    "Services",
     "SettingError",
-    "UseCases",
     "accept_evidence",
     "add_agency_member",
     "add_recommendation",
@@ -110,25 +91,3 @@ __all__ = [
     "undo_evidence",
     "update_board_settings",
 ]
-
-
-class Services:
-    """One of each subject's use cases, on one database and one clock."""
-
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock | None = None,
-        *,
-        board_name: str = "Safeguarding Children Board",
-    ) -> None:
-        self.db = db
-        self.clock: Clock = clock or db.clock
-        self.recommendations = Recommendations(db, self.clock)
-        self.evidence = EvidenceUseCases(db, self.clock)
-        self.people = People(db, self.clock)
-        self.boards = Boards(db, self.clock)
-        self.reads = Reads(db, self.clock)
-        self.reports = Reports(db, self.clock)
-        self.imports = Imports(db, self.clock, board_name=board_name)
-        self.reminders = Reminders(db, self.clock)

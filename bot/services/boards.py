@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot.errors import NotFound, UserError
+from bot.rules import policy
 from bot.rules.permissions import Act, Actor
 from bot.services.access import require_on_board
 from bot.services.audit import audit
@@ -127,37 +128,6 @@ class BoardSettings:
     require_evidence: bool | None = None
 
 
-SETTING_RANGES: dict[str, tuple[int, int]] = {
-    "overdue_every_days": (1, 90),
-    "stale_after_days": (7, 365),
-    "escalate_after_days": (1, 365),
-    "amber_due_within_days": (1, 365),
-    "amber_stale_days": (7, 365),
-}
-
-
-class SettingError(UserError):
-    """A bad value in one setting; `field` names it so the modal can mark that input."""
-
-    def __init__(self, field: str, message: str, example: str | None = None) -> None:
-        super().__init__(message, example)
-        self.field = field
-
-
-def _due_soon_days(text: str) -> str:
-    try:
-        days = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
-    except ValueError:
-        days = []
-    if not days or any(d < 1 or d > 365 for d in days) or len(days) > 6:
-        raise SettingError(
-            "due_soon_days",
-            "Give up to six numbers of days before the due date, separated by commas.",
-            "30,14,3",
-        )
-    return ",".join(str(d) for d in days)
-
-
 def update_board_settings(
     uow: UnitOfWork, actor: Actor, board_id: int, new: BoardSettings
 ) -> Board:
@@ -170,17 +140,10 @@ def update_board_settings(
     changes: dict[str, Any] = {}
     if new.channel_id is not None:
         changes["channel_id"] = new.channel_id or None
-    if new.due_soon_days is not None:
-        changes["due_soon_days"] = _due_soon_days(new.due_soon_days)
-    for name, (low, high) in SETTING_RANGES.items():
-        value = getattr(new, name)
-        if value is None:
-            continue
-        if not low <= value <= high:
-            raise SettingError(name, f"Give a number from {low} to {high}.", str(low))
-        changes[name] = value
-    if new.require_evidence is not None:
-        changes["require_evidence"] = new.require_evidence
+    for setting in (*policy.EDITABLE, policy.REQUIRE_EVIDENCE):
+        value = getattr(new, setting.field)
+        if value is not None:
+            changes[setting.field] = policy.checked(setting.field, value)
     for name, value in changes.items():
         setattr(board, name, value)
     uow.session.add(board)
@@ -211,7 +174,7 @@ def _set_chairs(
     if chair_ids is None:
         return before
     if not chair_ids:
-        raise SettingError("chairs", "A board needs at least one chair.")
+        raise policy.SettingError("chairs", "A board needs at least one chair.")
     for role in current:
         if role.user_id not in chair_ids:
             uow.session.delete(role)

@@ -11,11 +11,13 @@ from datetime import date
 
 from sqlmodel import Session
 
+from bot.rules import policy
 from bot.rules.brag import Thresholds
+from bot.rules.lifecycle import OPEN_STATUSES
 from bot.services import reads, summary
 from bot.services.summary import BoardSummary
 from storage import queries
-from storage.models import Board, BoardRoleKind, Status
+from storage.models import Board, BoardRoleKind
 from storage.queries import RecommendationFilter
 
 
@@ -52,7 +54,7 @@ class HomePage:
 def home_page(session: Session, user_id: str, today: date) -> HomePage:
     mine = reads.list_page(
         session,
-        RecommendationFilter(owned_by=user_id, statuses=(Status.not_started, Status.in_progress)),
+        RecommendationFilter(owned_by=user_id, statuses=OPEN_STATUSES),
         today=today,
         thresholds=reads.thresholds_for(session, None),
         title="My recommendations",
@@ -91,11 +93,13 @@ def form_of(session: Session, board: Board) -> SettingsForm:
     return SettingsForm(
         channel_id=board.channel_id,
         chair_ids=[p.id for p in chairs if not p.id.startswith("email:")],
-        due_soon_days=board.due_soon_days,
-        overdue_every_days=board.overdue_every_days,
-        stale_after_days=board.stale_after_days,
-        escalate_after_days=board.escalate_after_days,
-        amber_due_within_days=board.amber_due_within_days,
-        amber_stale_days=board.amber_stale_days,
-        require_evidence=board.require_evidence,
+        # As the rules read them: an old value out of bounds shows as the bound in force
+        # (Slack refuses a number input whose initial value is outside its own bounds).
+        due_soon_days=policy.DUE_SOON_DAYS.store(policy.DUE_SOON_DAYS.read(board.due_soon_days)),
+        overdue_every_days=policy.OVERDUE_EVERY_DAYS.read(board.overdue_every_days),
+        stale_after_days=policy.STALE_AFTER_DAYS.read(board.stale_after_days),
+        escalate_after_days=policy.ESCALATE_AFTER_DAYS.read(board.escalate_after_days),
+        amber_due_within_days=policy.AMBER_DUE_WITHIN_DAYS.read(board.amber_due_within_days),
+        amber_stale_days=policy.AMBER_STALE_DAYS.read(board.amber_stale_days),
+        require_evidence=policy.REQUIRE_EVIDENCE.read(board.require_evidence),
     )

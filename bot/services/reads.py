@@ -15,6 +15,7 @@ from bot.rules.brag import (
     brag_for,
     brag_params,
 )
+from bot.rules.lifecycle import status_words
 from bot.rules.refs import normalise_ref
 from bot.services.lookups import get_review, no_such_recommendation
 from storage import queries
@@ -112,10 +113,6 @@ class RecommendationDetail:
         if user_id is None:
             return "—"
         return self.names.get(user_id, user_id)
-
-
-def status_words(status: str) -> str:
-    return status.replace("_", " ")
 
 
 def describe_update(update: ProgressUpdate) -> str:

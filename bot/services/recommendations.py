@@ -11,13 +11,12 @@ from bot.rules import dates
 from bot.rules.lifecycle import CLOSED_STATUSES, OPEN_STATUSES, Move, check_move, status_words
 from bot.rules.permissions import Act, Actor
 from bot.rules.text import MAX_TEXT, clean_text, clean_url
-from bot.services.access import require_on, require_on_board
+from bot.services.access import require_on, require_on_board, standing_on
 from bot.services.audit import audit
 from bot.services.base import UseCases
 from bot.services.evidence import _add_evidence, attach_evidence, counting_evidence
 from bot.services.lookups import board_of, find_agency, get_recommendation, get_review
 from bot.services.people import Named, acting, resolve
-from storage import queries
 from storage.db import UnitOfWork
 from storage.models import (
     ActionKind,
@@ -60,7 +59,8 @@ def add_recommendation(
     review = get_review(session, new.review_code)
     require_on_board(uow.session, actor, review.board_id, Act.add_recommendation, "add recommendations")
     text = clean_text(new.text, "recommendation text", limit=MAX_TEXT)
-    due = dates.parse_due(new.due, review.accepted_on or uow.now.date()) if new.due else None
+    today = uow.now.date()
+    due = dates.parse_due(new.due, review.accepted_on or today, today=today) if new.due else None
     agency = find_agency(session, review.board_id, new.agency) if new.agency else None
     if new.lead_officer_id and session.get(Person, new.lead_officer_id) is None:
         raise NotFound(f"I don't know the lead officer {new.lead_officer_id}.")
@@ -197,7 +197,7 @@ def record_update(
         )
     on_behalf_of = None
     if rec.lead_officer_id != actor.user_id:
-        standing = queries.standing_on(uow.session, actor.user_id, rec, uow.now.date())
+        standing = standing_on(uow.session, actor.user_id, rec, uow.now.date())
         on_behalf_of = None if standing.agency_member else standing.deputising_for
     return _write_update(
         uow, actor, rec, text=note, source=source, status_to=status, at_risk_to=at_risk, at=at,
@@ -282,7 +282,7 @@ def move_due_date(
 ) -> DueDateChange:
     rec = get_recommendation(uow.session, ref, for_update=True)
     _require(uow, actor, rec, Act.update, f"move the due date of {rec.ref}")
-    due = dates.parse_due(due_text, rec.accepted_on or uow.now.date())
+    due = dates.parse_due(due_text, rec.accepted_on or uow.now.date(), today=uow.now.date())
     reason = clean_text(reason, "reason", required=False)
     if rec.due_on is not None and not reason:
         raise UserError(

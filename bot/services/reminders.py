@@ -4,11 +4,11 @@ after it (so a reply in its thread is recorded like any reminder's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import Block
 
 from bot.errors import UserError
-from bot.reminders import sweep
 from bot.reminders.due import Kind
 from bot.rules.permissions import Act, Actor
 from bot.services.access import require_on
@@ -16,6 +16,11 @@ from bot.services.base import UseCases
 from bot.services.lookups import board_of, get_recommendation
 from storage import queries
 from storage.db import Clock, Database
+
+if TYPE_CHECKING:
+    # The sweep renders with bot.views, which read bot.services' data types: imported
+    # when used, so that importing a view first does not go round in a circle.
+    from bot.reminders.sweep import Notifier
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class ManualReminder:
 
 class Reminders(UseCases):
     def __init__(
-        self, db: Database, clock: Clock | None = None, notifier: sweep.Notifier | None = None
+        self, db: Database, clock: Clock | None = None, notifier: Notifier | None = None
     ) -> None:
         super().__init__(db, clock)
         self.notifier = notifier  # None: the reminder is returned for the caller to show
@@ -48,10 +53,14 @@ class Reminders(UseCases):
             board = board_of(uow.session, rec)
             detail = queries.reminder_details(uow.session, {rec.id}).get(rec.id)  # type: ignore[arg-type]
         assert detail is not None and rec.id is not None
+        from bot.reminders import sweep
+
         text, blocks = sweep.render(detail, Kind.manual, board, self.clock(), None)
         return ManualReminder(rec.id, rec.ref, rec.lead_officer_id, text, blocks)
 
     def send(self, reminder: ManualReminder) -> str:
         """Sends it now; returns who it went to, or raises sweep.DeliveryFailed."""
+        from bot.reminders import sweep
+
         assert self.notifier is not None
         return sweep.send_now(self.db, self.notifier, reminder.rec_id)

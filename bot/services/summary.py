@@ -11,10 +11,11 @@ from sqlmodel import Session
 
 from bot import history
 from bot.rules.brag import BRAG_BOUND, Brag, Thresholds, brag_params
+from bot.rules.lifecycle import OPEN_STATUSES
 from bot.services import reads
 from storage import as_of as state_queries
 from storage.as_of import ChangeCounts, StateRow
-from storage.models import OPEN_STATUSES, Board, Status
+from storage.models import Board, Status
 
 LISTED = 10  # overdue and due-soon items shown in the message; the report has them all
 DUE_SOON_DAYS = 30

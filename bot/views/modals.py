@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.rules import policy
 from bot.services.home import Choice, SettingsForm
 from bot.views import ids
 from bot.views.blocks import clip, context, escape, section
@@ -183,7 +184,12 @@ def completed_modal(ref: str, summary: str, *, channel_id: str | None = None) ->
     )
 
 
+# The default as an example of the form: "30,14,3".
+_DUE_SOON_HINT = policy.DUE_SOON_DAYS.store(policy.DUE_SOON_DAYS.default)
+
+
 def settings_modal(board_id: int, form: SettingsForm) -> View:
+    """The board's settings, each number input bounded as bot.rules.policy checks it."""
     evidence = Option(value="yes", text=_plain("Completion needs evidence"))
     blocks: list[Block] = [
         input_block(
@@ -202,32 +208,32 @@ def settings_modal(board_id: int, form: SettingsForm) -> View:
         input_block(
             "due_soon_days",
             "Due-soon reminders (days before)",
-            text_input(initial=form.due_soon_days, most=64, hint="30,14,3"),
+            text_input(initial=form.due_soon_days, most=64, hint=_DUE_SOON_HINT),
         ),
         input_block(
             "overdue_every_days",
             "Overdue reminder every (days)",
-            _number(form.overdue_every_days, 1, 90),
+            _number(form.overdue_every_days, *policy.OVERDUE_EVERY_DAYS.bounds),
         ),
         input_block(
             "stale_after_days",
             "Stale nudge after (days without update)",
-            _number(form.stale_after_days, 7, 365),
+            _number(form.stale_after_days, *policy.STALE_AFTER_DAYS.bounds),
         ),
         input_block(
             "escalate_after_days",
             "Escalate to chairs after (days overdue)",
-            _number(form.escalate_after_days, 1, 365),
+            _number(form.escalate_after_days, *policy.ESCALATE_AFTER_DAYS.bounds),
         ),
         input_block(
             "amber_due_within_days",
             "Amber when due within (days)",
-            _number(form.amber_due_within_days, 1, 365),
+            _number(form.amber_due_within_days, *policy.AMBER_DUE_WITHIN_DAYS.bounds),
         ),
         input_block(
             "amber_stale_days",
             "Amber when no update for (days)",
-            _number(form.amber_stale_days, 7, 365),
+            _number(form.amber_stale_days, *policy.AMBER_STALE_DAYS.bounds),
         ),
         input_block(
             "require_evidence",

@@ -9,7 +9,8 @@ from slack_sdk.models.blocks import Block
 
 from bot.commands.grammar import help_lines
 from bot.rules.brag import BRAG_EMOJI, Brag
-from bot.services.reads import RecommendationDetail, RecommendationPage, status_words
+from bot.rules.lifecycle import OPEN_STATUSES, status_words
+from bot.services.reads import RecommendationDetail, RecommendationPage
 from bot.views import ids
 from bot.views.blocks import (
     actions,
@@ -22,7 +23,6 @@ from bot.views.blocks import (
     header,
     section,
 )
-from storage.models import Status
 from storage.queries import RecommendationRow
 
 HISTORY_SHOWN = 20
@@ -122,7 +122,7 @@ def detail_blocks(d: RecommendationDetail, today: date, *, can_act: bool = True)
         blocks.append(
             context(f"*{entry.at:%d %b %Y %H:%M}* · {escape(entry.author)}: {escape(entry.text)}")
         )
-    if can_act and rec.status in (Status.not_started, Status.in_progress):
+    if can_act and rec.status in OPEN_STATUSES:
         blocks.append(actions(*open_buttons(rec.ref, rec.at_risk), block_id=f"act:{rec.ref}"))
     return fit(blocks)
 

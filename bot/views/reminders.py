@@ -12,11 +12,10 @@ from slack_sdk.models.blocks import Block
 
 from bot.reminders.due import Kind
 from bot.rules.brag import BRAG_EMOJI, Brag
-from bot.services.reads import status_words
+from bot.rules.lifecycle import status_words
 from bot.views import ids
 from bot.views.blocks import actions, button, clip, context, divider, escape, fit, section
 from bot.views.recommendations import due_text, status_text
-from storage.models import Person
 from storage.queries import ReminderDetail
 
 TEXT_SHOWN = 600
@@ -163,17 +162,30 @@ def reminder_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block]
 # --- the weekly digest ---------------------------------------------------------------------
 
 
-def away_blocks(away: Sequence[tuple[Person, int]], names: dict[str, str]) -> list[Block]:
+@dataclass(frozen=True)
+class AwayOwner:
+    """A lead officer the digest lists as away (bot.rules.away), and who covers for them."""
+
+    name: str
+    away_until: date | None  # None: away by their Slack status
+    open_count: int
+    stand_in: str | None  # the deputy standing in; None: their reminders wait
+
+
+def away_blocks(away: Sequence[AwayOwner]) -> list[Block]:
     if not away:
         return [context("No one who leads open recommendations is away.")]
     lines = []
-    for person, count in away[:20]:
-        deputy = names.get(person.deputy_id or "", "")
-        cover = f", {escape(deputy)} stands in" if deputy else ", no deputy: their reminders wait"
-        lines.append(
-            f"• {escape(person.name)} until {person.away_until:%d %b %Y} "
-            f"({count} open){cover}"
+    for owner in away[:20]:
+        when = (
+            f"until {owner.away_until:%d %b %Y}" if owner.away_until else "(their Slack status)"
         )
+        cover = (
+            f", {escape(owner.stand_in)} stands in"
+            if owner.stand_in
+            else ", no deputy free: their reminders wait"
+        )
+        lines.append(f"• {escape(owner.name)} {when} ({owner.open_count} open){cover}")
     if len(away) > 20:
         lines.append(f"…and {len(away) - 20} more.")
     return [section("*Away*\n" + "\n".join(lines))]

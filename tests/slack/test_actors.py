@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from sqlmodel import select
 
-from bot.services import People
+from bot.services.people import People
 from slack.actors import SlackActors, sync_agency_usergroups
 from storage.db import Database
 from storage.models import Agency, AgencyMember

@@ -414,7 +414,7 @@ def test_a_slack_holiday_status_counts_as_away(demo_db: Database, fake_slack: Fa
     ],
 )
 def test_which_slack_statuses_mean_away(text: str, emoji: str, away: bool) -> None:
-    from bot.reminders.due import status_says_away
+    from bot.rules.away import status_says_away
 
     assert status_says_away(text, emoji) is away
 
