@@ -17,9 +17,9 @@ from bot.views import evidence as views
 from bot.views import ids
 from bot.views.blocks import as_dicts
 from bot.views.recommendations import confirmation_blocks
-from handlers.events.evidence_capture import REACTION
 from slack.actors import team_of
 from slack.deps import Deps
+from slack.evidence import REACTION
 from slack.modals import open_view
 from slack.registrar import Actions
 from slack.replies import answer, post_safely, refusal, run_action

@@ -13,9 +13,9 @@ from bot.errors import UserError
 from bot.services import evidence as capture
 from bot.views import evidence as views
 from bot.views import ids
-from handlers.events.evidence_capture import tell_in_thread
 from slack.actors import team_of
 from slack.deps import Deps
+from slack.evidence import tell_in_thread
 from slack.forms import Form, refuse
 from slack.replies import FOREIGN_TEAM, post_safely
 
