@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.models.blocks import Block
 
 from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import UserError
@@ -104,13 +105,7 @@ def follow_up(
 ) -> None:
     """Everything a reply carries besides its text, after the ack."""
     for dm in reply.direct_messages:
-        post_safely(
-            client.chat_postMessage,
-            logger,
-            channel=dm.user_id,
-            text=dm.text,
-            blocks=as_dicts(dm.blocks) or None,
-        )
+        direct_message(client, dm.user_id, dm.text, dm.blocks, logger)
     if reply.upload is not None and channel_id:
         filename, content, title = reply.upload
         post_safely(
@@ -169,12 +164,28 @@ def answer(
         except (SlackApiError, SlackClientError, OSError) as exc:
             logger.warning("response_url post failed: %s", type(exc).__name__)
             return
+    confirm(client, user_id, reply, logger)
+
+
+def confirm(client: WebClient, user_id: str, reply: Reply, logger: logging.Logger = log) -> None:
+    """A reply by DM: what a closed modal saved, or an answer where there is no response_url."""
+    direct_message(client, user_id, reply.text, reply.blocks, logger)
+
+
+def tell(client: WebClient, user_id: str, text: str, logger: logging.Logger = log) -> None:
+    """A short plain DM: what went wrong after a modal had closed, or on a DM's button."""
+    direct_message(client, user_id, text, [], logger)
+
+
+def direct_message(
+    client: WebClient, user_id: str, text: str, blocks: list[Block], logger: logging.Logger
+) -> None:
     post_safely(
         client.chat_postMessage,
         logger,
         channel=user_id,
-        text=reply.text,
-        blocks=as_dicts(reply.blocks) or None,
+        text=text,
+        blocks=as_dicts(blocks) or None,  # None: left out of the call, a text-only message
     )
 
 

@@ -19,10 +19,10 @@ from bot.rules.permissions import Actor
 from bot.views import imports as views
 from slack.actors import team_of
 from slack.deps import Deps
-from slack.import_preview import show_finished, show_page, tell
+from slack.import_preview import show_finished, show_page
 from slack.modals import open_view
 from slack.registrar import Actions
-from slack.replies import FOREIGN_TEAM
+from slack.replies import FOREIGN_TEAM, tell
 
 Click = Callable[[Actor, dict[str, Any], list[str], WebClient, logging.Logger], None]
 

@@ -24,8 +24,8 @@ from bot.views import imports as views
 from slack.actors import team_of
 from slack.deps import Deps
 from slack.forms import FieldError, Form, guess_block, refuse
-from slack.import_preview import post_preview, read_shared_file, show_page, tell
-from slack.replies import FOREIGN_TEAM
+from slack.import_preview import post_preview, read_shared_file, show_page
+from slack.replies import FOREIGN_TEAM, tell
 
 FIRST_BOX = views.paste_field(1)
 PASTED = "pasted.txt"  # read as a plain-text report

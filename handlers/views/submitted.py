@@ -20,10 +20,9 @@ from bot.errors import NotAllowed, UserError
 from bot.rules.permissions import Actor
 from bot.views import ids
 from slack.actors import team_of
-from slack.confirm import confirm
 from slack.deps import Deps
 from slack.forms import FieldError, Form, guess_block, refuse
-from slack.replies import FOREIGN_TEAM
+from slack.replies import FOREIGN_TEAM, confirm
 from storage.models import UpdateSource
 
 ADD_WORDS = {
