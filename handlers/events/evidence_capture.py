@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.services.evidence import wants_recording
 from slack.deps import Deps
 from slack.evidence import message_from, permalink_of, tell_in_thread
+from slack.listeners import speaker
 
 RECORDED_SUBTYPES = (None, "file_share")
 
@@ -40,10 +41,9 @@ def register(app: App, deps: Deps) -> None:
         # no write lock.
         if not deps.services.evidence.is_board_channel(message.channel_id):
             return
-        team_id = event.get("team") or body.get("team_id")
-        if deps.actors.is_foreign(team_id):
+        actor = speaker(deps, event, body)
+        if actor is None:
             return
-        actor = deps.actors.actor(message.user_id, team_id)
         permalink = permalink_of(deps.actors, client, message, logger)
         try:
             outcome = deps.services.evidence.from_channel(actor, message, permalink=permalink)
