@@ -80,43 +80,26 @@ def _download(url: str, token: str, api_url: str) -> bytes:
 
 def post_preview(client: WebClient, user_id: str, draft: Draft, logger: logging.Logger) -> None:
     """The first page of the preview, as a DM to the admin who submitted the modal."""
-    post_safely(
-        client.chat_postMessage,
-        logger,
-        channel=user_id,
-        text=views.preview_text(draft),
-        blocks=as_dicts(views.preview_blocks(draft, 0)),
-    )
+    post_safely(client.chat_postMessage, logger, channel=user_id, **_preview(draft, 0))
 
 
 def show_page(
     client: WebClient, channel: str, ts: str, draft: Draft, page: int, logger: logging.Logger
 ) -> None:
     """Re-renders the preview message in place, at `page`."""
-    post_safely(
-        client.chat_update,
-        logger,
-        channel=channel,
-        ts=ts,
-        text=views.preview_text(draft),
-        blocks=as_dicts(views.preview_blocks(draft, page)),
-    )
+    post_safely(client.chat_update, logger, channel=channel, ts=ts, **_preview(draft, page))
 
 
 def show_finished(
     client: WebClient, channel: str, ts: str, text: str, logger: logging.Logger
 ) -> None:
     """The preview message once imported or cancelled: the outcome, and no buttons."""
-    post_safely(
-        client.chat_update,
-        logger,
-        channel=channel,
-        ts=ts,
-        text=text,
-        blocks=as_dicts(views.finished_blocks(text)),
-    )
+    blocks = as_dicts(views.finished_blocks(text))
+    post_safely(client.chat_update, logger, channel=channel, ts=ts, text=text, blocks=blocks)
 
 
-def tell(client: WebClient, user_id: str, text: str, logger: logging.Logger) -> None:
-    """A short DM: what went wrong after the modal had closed."""
-    post_safely(client.chat_postMessage, logger, channel=user_id, text=text)
+def _preview(draft: Draft, page: int) -> dict[str, Any]:
+    return {
+        "text": views.preview_text(draft),
+        "blocks": as_dicts(views.preview_blocks(draft, page)),
+    }

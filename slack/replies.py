@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.models.blocks import Block
 
 from bot.commands.dispatch import CommandRunner, Reply
-from bot.errors import UserError
 from bot.rules.permissions import Actor
 from bot.views.blocks import as_dicts
 from bot.views.recommendations import error_blocks
 from storage.models import UpdateSource
 
-if TYPE_CHECKING:
-    from slack.deps import Deps
-
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 FOREIGN_TEAM = (
     "recs is installed in another workspace: from here you can read, but not change anything."
@@ -45,40 +40,6 @@ def run_safely(
         return runner.run(actor, text, channel_id=channel_id, source=source)
     except Exception as exc:
         return Reply.failure(exc)
-
-
-def run_action(
-    deps: Deps,
-    body: dict[str, Any],
-    use_case: Callable[[Actor], T],
-    *,
-    client: WebClient,
-    respond: Respond | None,
-    logger: logging.Logger = log,
-) -> T | None:
-    """A button's write, as the person who clicked it: refused from another workspace, and a
-    person's error or a database outage answered (ephemeral, nothing written). Returns what
-    the use case returned, or None when the person has been answered already."""
-    from slack.actors import team_of
-
-    user_id = body["user"]["id"]
-    team_id = team_of(body)
-    if deps.actors.is_foreign(team_id):
-        answer(refusal(), client=client, respond=respond, user_id=user_id, logger=logger)
-        return None
-    try:
-        return use_case(deps.actors.actor(user_id, team_id))
-    except UserError as exc:
-        answer(Reply.error(exc), client=client, respond=respond, user_id=user_id, logger=logger)
-    except Exception as exc:
-        answer(
-            Reply.failure(exc),
-            client=client,
-            respond=respond,
-            user_id=user_id,
-            logger=logger,
-        )
-    return None
 
 
 def message_fields(reply: Reply) -> dict[str, Any]:
@@ -104,13 +65,7 @@ def follow_up(
 ) -> None:
     """Everything a reply carries besides its text, after the ack."""
     for dm in reply.direct_messages:
-        post_safely(
-            client.chat_postMessage,
-            logger,
-            channel=dm.user_id,
-            text=dm.text,
-            blocks=as_dicts(dm.blocks) or None,
-        )
+        direct_message(client, dm.user_id, dm.text, dm.blocks, logger)
     if reply.upload is not None and channel_id:
         filename, content, title = reply.upload
         post_safely(
@@ -169,12 +124,28 @@ def answer(
         except (SlackApiError, SlackClientError, OSError) as exc:
             logger.warning("response_url post failed: %s", type(exc).__name__)
             return
+    confirm(client, user_id, reply, logger)
+
+
+def confirm(client: WebClient, user_id: str, reply: Reply, logger: logging.Logger = log) -> None:
+    """A reply by DM: what a closed modal saved, or an answer where there is no response_url."""
+    direct_message(client, user_id, reply.text, reply.blocks, logger)
+
+
+def tell(client: WebClient, user_id: str, text: str, logger: logging.Logger = log) -> None:
+    """A short plain DM: what went wrong after a modal had closed, or on a DM's button."""
+    direct_message(client, user_id, text, [], logger)
+
+
+def direct_message(
+    client: WebClient, user_id: str, text: str, blocks: list[Block], logger: logging.Logger
+) -> None:
     post_safely(
         client.chat_postMessage,
         logger,
         channel=user_id,
-        text=reply.text,
-        blocks=as_dicts(reply.blocks) or None,
+        text=text,
+        blocks=as_dicts(blocks) or None,  # None: left out of the call, a text-only message
     )
 
 

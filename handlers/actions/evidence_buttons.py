@@ -3,112 +3,48 @@ chair) and *Reject…* (a chair; opens the reason modal)."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
-
 from bot.commands.dispatch import Reply
 from bot.errors import UserError
-from bot.rules.permissions import Actor
-from bot.services.evidence import ReviewedEvidence
 from bot.views import evidence as views
 from bot.views import ids
-from bot.views.blocks import as_dicts
 from bot.views.recommendations import confirmation_blocks
-from handlers.events.evidence_capture import REACTION
-from slack.actors import team_of
 from slack.deps import Deps
-from slack.modals import open_view
+from slack.evidence import unmark
+from slack.listeners import Click, on_click
 from slack.registrar import Actions
-from slack.replies import answer, post_safely, refusal, run_action
+from slack.replies import tell
 
 
 def _ids(value: str) -> list[int]:
     return [int(v) for v in value.split(",") if v.strip().isdigit()]
 
 
+def on_evidence_undo(click: Click) -> None:
+    refs = click.deps.services.evidence.undo(click.actor, _ids(click.value))
+    text = views.undone_text(list(dict.fromkeys(refs)))
+    click.replace(text, confirmation_blocks(text))
+    unmark(click.client, click.body, click.logger)
+
+
+def on_evidence_accept(click: Click) -> None:
+    decided = click.deps.services.evidence.accept(click.actor, click.value)
+    text = views.reviewed_text(decided.ref, decided.state, None)
+    click.answer(Reply.done(text, decided.ref))
+    for other in decided.tell:
+        if other != click.user_id:
+            tell(click.client, other, text, click.logger)
+
+
+def on_evidence_reject(click: Click) -> None:
+    try:
+        evidence_id = int(click.value or 0)
+        decided = click.deps.services.evidence.reviewed(evidence_id)
+    except (UserError, ValueError):
+        return  # a stale or malformed button: there is no evidence left to give a reason for
+    click.open(views.reject_modal(evidence_id, decided.ref, decided.what))
+
+
 def register(app: Actions, deps: Deps) -> None:
-    @app.action(ids.EVIDENCE_UNDO)
-    def on_evidence_undo(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-
-        def undo(actor: Actor) -> list[str]:
-            return deps.services.evidence.undo(actor, _ids(action.get("value") or ""))
-
-        refs = run_action(deps, body, undo, client=client, respond=respond, logger=logger)
-        if refs is None:
-            return
-        text = views.undone_text(list(dict.fromkeys(refs)))
-        respond(
-            text=text,
-            blocks=as_dicts(confirmation_blocks(text)),
-            replace_original=True,
-        )
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id")
-        if channel and message.get("thread_ts"):
-            post_safely(
-                client.reactions_remove,
-                logger,
-                channel=channel,
-                timestamp=message["thread_ts"],
-                name=REACTION,
-            )
-
-    @app.action(ids.EVIDENCE_ACCEPT)
-    def on_evidence_accept(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-
-        def accept(actor: Actor) -> ReviewedEvidence:
-            return deps.services.evidence.accept(actor, action.get("value") or "")
-
-        decided = run_action(deps, body, accept, client=client, respond=respond, logger=logger)
-        if decided is None:
-            return
-        user_id = body["user"]["id"]
-        text = views.reviewed_text(decided.ref, decided.state, None)
-        answer(Reply.done(text, decided.ref), client=client, respond=respond, user_id=user_id)
-        for other in decided.tell:
-            if other != user_id:
-                post_safely(client.chat_postMessage, logger, channel=other, text=text)
-
-    @app.action(ids.EVIDENCE_REJECT)
-    def on_evidence_reject(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-        if deps.actors.is_foreign(team_of(body)):
-            answer(refusal(), client=client, respond=respond, user_id=body["user"]["id"])
-            return
-        try:
-            evidence_id = int(action.get("value") or 0)
-            decided = deps.services.evidence.reviewed(evidence_id)
-        except (UserError, ValueError):
-            return
-        open_view(
-            client,
-            body["trigger_id"],
-            views.reject_modal(evidence_id, decided.ref, decided.what),
-            logger,
-        )
+    app.action(ids.EVIDENCE_UNDO)(on_click(deps, on_evidence_undo))
+    app.action(ids.EVIDENCE_ACCEPT)(on_click(deps, on_evidence_accept))
+    app.action(ids.EVIDENCE_REJECT)(on_click(deps, on_evidence_reject))

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
-from typing import Any
-
-from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
 
 from bot.commands import grammar as c
-from bot.commands.dispatch import Reply
 from bot.errors import UserError
 from bot.views import ids
-from slack.actors import team_of
 from slack.deps import Deps
+from slack.listeners import Click, on_click
 from slack.registrar import Actions
-from slack.replies import answer
 
 PREVIOUS = ids.LIST_PAGE + "_prev"
 NEXT = ids.LIST_PAGE + "_next"
@@ -37,35 +30,14 @@ def page_command(value: str) -> c.Command:
     return dataclasses.replace(command, page=page)
 
 
-def register(app: Actions, deps: Deps) -> None:
-    def on_list_page(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond | None,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        team_id = team_of(body)
-        actor = deps.actors.actor(user_id, team_id)
-        try:
-            reply = deps.runner.execute(actor, page_command(action.get("value") or ""))
-            if reply.later is not None:
-                reply = reply.later()  # a list across every review: the click is acked already
-        except UserError as exc:
-            reply = Reply.error(exc)
-        except Exception as exc:
-            reply = Reply.failure(exc)
-        answer(
-            reply,
-            client=client,
-            respond=respond,
-            user_id=user_id,
-            replace_original=reply.ok,
-            logger=logger,
-        )
+def on_list_page(click: Click) -> None:
+    reply = click.deps.runner.execute(click.actor, page_command(click.value))
+    if reply.later is not None:
+        reply = reply.later()  # a list across every review: the click is acked already
+    click.answer(reply, replace_original=reply.ok)
 
-    app.action(PREVIOUS)(on_list_page)
-    app.action(NEXT)(on_list_page)
+
+def register(app: Actions, deps: Deps) -> None:
+    # A list is a read: someone from another workspace may page through it.
+    app.action(PREVIOUS)(on_click(deps, on_list_page, foreign_ok=True))
+    app.action(NEXT)(on_click(deps, on_list_page, foreign_ok=True))

@@ -4,24 +4,14 @@ recommendation buttons, handled in recommendation_buttons.)"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from typing import Any
-
-from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
-
 from bot.commands.dispatch import Reply
 from bot.reminders import replies as reminder_replies
-from bot.rules.permissions import Actor
 from bot.views import ids
 from bot.views import reminders as views
-from bot.views.blocks import as_dicts
 from bot.views.modals import impact_modal
 from slack.deps import Deps
-from slack.modals import open_view
+from slack.listeners import Click, on_click
 from slack.registrar import Actions
-from slack.replies import answer, run_action
 from storage.models import Recommendation
 
 
@@ -29,65 +19,39 @@ def snoozed(rec: Recommendation) -> str:
     return f"Reminders for {rec.ref} are snoozed until {rec.snoozed_until:%d %B %Y}."
 
 
+def on_snooze_button(click: Click) -> None:
+    rec = click.deps.services.recommendations.snooze(click.actor, click.value)
+    click.answer(Reply.done(snoozed(rec)))
+
+
+def on_impact_embedded(click: Click) -> None:
+    # Embedded needs the finding, so ask for it; the submission records it.
+    click.open(impact_modal(click.value))
+
+
+def on_impact_not_yet(click: Click) -> None:
+    text = reminder_replies.answer_impact_check(click.deps.db, click.actor, click.value, False)
+    _recorded(click, text)
+
+
+def on_proposal_confirmed(click: Click) -> None:
+    value = click.value or "{}"
+    _recorded(click, reminder_replies.confirm_proposal(click.deps.db, click.actor, value))
+
+
+def on_proposal_dismissed(click: Click) -> None:
+    _recorded(click, "Dismissed: nothing was changed.")
+
+
+def _recorded(click: Click, text: str) -> None:
+    """The proposal's or the check's buttons give way to the outcome: no second answer."""
+    click.replace(text, views.recorded_blocks(text))
+
+
 def register(app: Actions, deps: Deps) -> None:
-
-    def run(
-        body: dict[str, Any],
-        respond: Respond | None,
-        client: WebClient,
-        logger: logging.Logger,
-        use_case: Callable[[Actor], str],
-        *,
-        replace: bool = False,
-    ) -> None:
-        text = run_action(deps, body, use_case, client=client, respond=respond, logger=logger)
-        if text is None:
-            return
-        if replace and respond is not None:
-            # The proposal's buttons give way to the outcome, so it can't be confirmed twice.
-            respond(text=text, blocks=as_dicts(views.recorded_blocks(text)),
-                    replace_original=True)
-            return
-        answer(Reply.done(text), client=client, respond=respond, user_id=body["user"]["id"],
-               logger=logger)
-
-    @app.action(ids.SNOOZE)
-    def on_snooze_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                         respond: Respond | None, client: WebClient,
-                         logger: logging.Logger) -> None:
-        ack()
-        ref = action.get("value") or ""
-        run(body, respond, client, logger, lambda actor: snoozed(deps.services.recommendations.snooze(actor, ref)))
-
-    @app.action(ids.IMPACT_EMBEDDED)
-    def on_impact_embedded(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                           client: WebClient, logger: logging.Logger) -> None:
-        ack()
-        # Embedded needs the finding, so ask for it; the submission records it.
-        open_view(client, body["trigger_id"], impact_modal(action.get("value") or ""), logger)
-
-    @app.action(ids.IMPACT_NOT_YET)
-    def on_impact_not_yet(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                          respond: Respond | None, client: WebClient,
-                          logger: logging.Logger) -> None:
-        ack()
-        ref = action.get("value") or ""
-        run(body, respond, client, logger,
-            lambda actor: reminder_replies.answer_impact_check(deps.db, actor, ref, False),
-            replace=True)
-
-    @app.action(ids.CONFIRM_PROPOSAL)
-    def on_proposal_confirmed(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                              respond: Respond | None, client: WebClient,
-                              logger: logging.Logger) -> None:
-        ack()
-        value = action.get("value") or "{}"
-        run(body, respond, client, logger,
-            lambda actor: reminder_replies.confirm_proposal(deps.db, actor, value), replace=True)
-
-    @app.action(ids.DISMISS_PROPOSAL)
-    def on_proposal_dismissed(ack: Ack, body: dict[str, Any], respond: Respond | None,
-                              client: WebClient, logger: logging.Logger) -> None:
-        ack()
-        run(body, respond, client, logger, lambda actor: "Dismissed: nothing was changed.",
-            replace=True)
+    app.action(ids.SNOOZE)(on_click(deps, on_snooze_button))
+    # The modal's submission refuses another workspace; opening it writes nothing.
+    app.action(ids.IMPACT_EMBEDDED)(on_click(deps, on_impact_embedded, foreign_ok=True))
+    app.action(ids.IMPACT_NOT_YET)(on_click(deps, on_impact_not_yet))
+    app.action(ids.CONFIRM_PROPOSAL)(on_click(deps, on_proposal_confirmed))
+    app.action(ids.DISMISS_PROPOSAL)(on_click(deps, on_proposal_dismissed))

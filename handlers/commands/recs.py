@@ -3,7 +3,7 @@
 Lists, shows and summaries are answered in the ack. A modal is opened after an empty ack;
 uploads, direct messages and slow work (`Reply.later`) follow the ack on a worker
 (`Deps.after_response`), so the listener returns as soon as it has acked: `serve` answers
-commands when the listener returns (handlers/app_factory.py).
+commands when the listener returns (slack/apps.py `build_command_app`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Evidence posted in a board channel: a message naming refs with a link or file is recorded
-(bot.evidence decides what), then the bot reacts :paperclip: and replies in the thread."""
+(bot.services.evidence decides what), then the bot reacts :paperclip: and replies in the
+thread (slack/evidence.py)."""
 
 from __future__ import annotations
 
@@ -10,37 +11,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
-from bot.services.evidence import (
-    ChannelMessage,
-    EvidenceOutcome,
-    SlackFile,
-    wants_recording,
-)
-from bot.views import evidence as views
-from bot.views.blocks import as_dicts
+from bot.services.evidence import wants_recording
 from slack.deps import Deps
-from slack.replies import post_safely
+from slack.evidence import message_from, permalink_of, tell_in_thread
+from slack.listeners import speaker
 
-REACTION = "paperclip"
 RECORDED_SUBTYPES = (None, "file_share")
-
-
-def message_from(event: dict[str, Any]) -> ChannelMessage:
-    files = tuple(
-        SlackFile(
-            str(f.get("id", "")), str(f.get("name") or f.get("title") or ""), f.get("permalink")
-        )
-        for f in event.get("files") or ()
-        if f.get("id")
-    )
-    return ChannelMessage(
-        channel_id=str(event.get("channel", "")),
-        ts=str(event.get("ts", "")),
-        user_id=str(event.get("user", "")),
-        text=str(event.get("text") or ""),
-        files=files,
-        thread_ts=str(event["thread_ts"]) if event.get("thread_ts") else None,
-    )
 
 
 def in_a_channel(event: dict[str, Any]) -> bool:
@@ -50,47 +26,6 @@ def in_a_channel(event: dict[str, Any]) -> bool:
         and not event.get("bot_id")
         and event.get("subtype") in RECORDED_SUBTYPES
         and bool(event.get("user"))
-    )
-
-
-def permalink_of(
-    deps: Deps, client: WebClient, message: ChannelMessage, logger: logging.Logger
-) -> str | None:
-    """Made from the workspace's address when known; otherwise asked of chat.getPermalink."""
-    made = deps.actors.permalink(message.channel_id, message.ts, message.thread_ts)
-    if made:
-        return made
-    answer = post_safely(
-        client.chat_getPermalink, logger, channel=message.channel_id, message_ts=message.ts
-    )
-    return str(answer["permalink"]) if answer and answer.get("permalink") else None
-
-
-def tell_in_thread(
-    client: WebClient, message: ChannelMessage, outcome: EvidenceOutcome, logger: logging.Logger
-) -> None:
-    if outcome.recorded:
-        post_safely(
-            client.reactions_add,
-            logger,
-            channel=message.channel_id,
-            timestamp=message.ts,
-            name=REACTION,
-        )
-        text, blocks = views.recorded_text(outcome), views.recorded_blocks(outcome)
-    elif outcome.unknown_refs:
-        text, blocks = views.unknown_ref_text(outcome), views.unknown_ref_blocks(outcome)
-    elif outcome.refused:
-        text, blocks = "Nothing was recorded.", views.refused_blocks(outcome)
-    else:
-        return
-    post_safely(
-        client.chat_postMessage,
-        logger,
-        channel=message.channel_id,
-        thread_ts=message.ts,
-        text=text,
-        blocks=as_dicts(blocks),
     )
 
 
@@ -106,11 +41,10 @@ def register(app: App, deps: Deps) -> None:
         # no write lock.
         if not deps.services.evidence.is_board_channel(message.channel_id):
             return
-        team_id = event.get("team") or body.get("team_id")
-        if deps.actors.is_foreign(team_id):
+        actor = speaker(deps, event, body)
+        if actor is None:
             return
-        actor = deps.actors.actor(message.user_id, team_id)
-        permalink = permalink_of(deps, client, message, logger)
+        permalink = permalink_of(deps.actors, client, message, logger)
         try:
             outcome = deps.services.evidence.from_channel(actor, message, permalink=permalink)
         except IntegrityError:

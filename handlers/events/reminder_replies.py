@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.reminders import replies as reminder_replies
 from bot.views import reminders as views
 from slack.deps import Deps
+from slack.listeners import speaker
 from slack.notifier import SlackNotifier
 
 IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join"}
@@ -41,13 +42,13 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         if not is_reminder_reply(event):
             return  # an edit, a deletion, a bot, or a DM outside a reminder thread
-        user_id, channel, thread_ts = event["user"], event["channel"], event["thread_ts"]
-        if deps.actors.is_foreign(event.get("team") or body.get("team_id")):
+        actor = speaker(deps, event, body)
+        if actor is None:
             return
+        channel, thread_ts = event["channel"], event["thread_ts"]
         keys = [f"message:{channel}:{event['ts']}"]
         if body.get("event_id"):
             keys.append(f"event:{body['event_id']}")
-        actor = deps.actors.actor(user_id, body.get("team_id"))
         text = (event.get("text") or "").strip()
         outcome = reminder_replies.record_reply(deps.db, actor, channel, thread_ts, text, keys)
         notifier = SlackNotifier(client, deps.actors)

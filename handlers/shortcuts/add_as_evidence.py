@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 
 from bot.views import evidence as views
 from bot.views import ids
-from handlers.events.evidence_capture import message_from, permalink_of
 from slack.deps import Deps
+from slack.evidence import permalink_of, shortcut_message
 from slack.modals import open_view
 
 
@@ -22,12 +22,8 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, logger: logging.Logger
     ) -> None:
         ack()
-        event = dict(body.get("message") or {})
-        event["channel"] = (body.get("channel") or {}).get("id", "")
-        event.setdefault("ts", body.get("message_ts", ""))
-        message = message_from(event)
+        message = shortcut_message(body)
         refs = message.refs
-        permalink = permalink_of(deps, client, message, logger)
         view = views.evidence_modal(
             default_ref=refs[0] if refs else "",
             description=message.plain_text,
@@ -36,6 +32,6 @@ def register(app: App, deps: Deps) -> None:
             message_ts=message.ts,
             links=message.links,
             files=[{"id": f.id, "name": f.name} for f in message.files],
-            permalink=permalink,
+            permalink=permalink_of(deps.actors, client, message, logger),
         )
         open_view(client, body["trigger_id"], view, logger)

@@ -3,93 +3,44 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from slack_bolt import App
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
-
-from bot.errors import UserError
-from bot.services import evidence as capture
 from bot.views import evidence as views
 from bot.views import ids
-from handlers.events.evidence_capture import tell_in_thread
-from slack.actors import team_of
 from slack.deps import Deps
-from slack.forms import Form, refuse
-from slack.replies import FOREIGN_TEAM, post_safely
+from slack.evidence import chosen_message, tell_in_thread
+from slack.listeners import Submission, on_submission
+from slack.replies import tell
 
 
-def _message(form: Form, user_id: str) -> capture.ChannelMessage:
-    meta = form.metadata
-    files = tuple(
-        capture.SlackFile(str(f.get("id", "")), str(f.get("name", "")))
-        for f in meta.get("files") or ()
+def on_evidence_submitted(modal: Submission) -> None:
+    form = modal.form
+    message = chosen_message(form.metadata, modal.user_id)
+    outcome = modal.deps.services.evidence.from_chosen_message(
+        modal.actor,
+        message,
+        form.text(views.REF_FIELD),
+        form.text(views.DESCRIPTION_FIELD),
+        permalink=form.metadata.get("permalink"),
     )
-    links = " ".join(f"<{link}>" for link in meta.get("links") or ())
-    return capture.ChannelMessage(
-        channel_id=str(meta.get("channel", "")),
-        ts=str(meta.get("ts", "")),
-        user_id=user_id,
-        text=links,
-        files=files,
-    )
+    modal.close()
+    tell_in_thread(modal.client, message, outcome, modal.logger)
+
+
+def on_reject_evidence_submitted(modal: Submission) -> None:
+    evidence_id = int(modal.form.metadata.get("evidence") or 0)
+    reason = modal.form.text(views.REASON_FIELD)
+    decided = modal.deps.services.evidence.reject(modal.actor, evidence_id, reason)
+    modal.close()
+    text = views.reviewed_text(decided.ref, decided.state, decided.reason)
+    for user_id in decided.tell:
+        tell(modal.client, user_id, text, modal.logger)
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.view(ids.EVIDENCE_MODAL)
-    def on_evidence_submitted(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        form = Form(view)
-        user_id = body["user"]["id"]
-        team_id = team_of(body)
-        if deps.actors.is_foreign(team_id):
-            refuse(ack, views.REF_FIELD, UserError(FOREIGN_TEAM))
-            return
-        actor = deps.actors.actor(user_id, team_id)
-        message = _message(form, user_id)
-        try:
-            outcome = deps.services.evidence.from_chosen_message(
-                actor,
-                message,
-                form.text(views.REF_FIELD),
-                form.text(views.DESCRIPTION_FIELD),
-                permalink=form.metadata.get("permalink"),
-            )
-        except UserError as exc:
-            refuse(ack, views.REF_FIELD, exc)
-            return
-        ack()
-        tell_in_thread(client, message, outcome, logger)
-
-    @app.view(ids.REJECT_EVIDENCE_MODAL)
-    def on_reject_evidence_submitted(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        form = Form(view)
-        team_id = team_of(body)
-        if deps.actors.is_foreign(team_id):
-            refuse(ack, views.REASON_FIELD, UserError(FOREIGN_TEAM))
-            return
-        actor = deps.actors.actor(body["user"]["id"], team_id)
-        evidence_id = int(form.metadata.get("evidence") or 0)
-        try:
-            decided = deps.services.evidence.reject(
-                actor, evidence_id, form.text(views.REASON_FIELD)
-            )
-        except UserError as exc:
-            refuse(ack, views.REASON_FIELD, exc)
-            return
-        ack()
-        text = views.reviewed_text(decided.ref, decided.state, decided.reason)
-        for user_id in decided.tell:
-            post_safely(client.chat_postMessage, logger, channel=user_id, text=text)
+    app.view(ids.EVIDENCE_MODAL)(
+        on_submission(deps, on_evidence_submitted, field=views.REF_FIELD)
+    )
+    app.view(ids.REJECT_EVIDENCE_MODAL)(
+        on_submission(deps, on_reject_evidence_submitted, field=views.REASON_FIELD)
+    )

@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from slack_bolt import App
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
-
-from bot.commands.replies import Reply
-from bot.errors import UserError
 from bot.reminders import replies as reminder_replies
 from bot.views import ids
 from bot.views.modals import IMPACT_FINDING
-from slack.actors import team_of
 from slack.deps import Deps
-from slack.forms import Form, refuse
-from slack.replies import FOREIGN_TEAM, post_safely
+from slack.listeners import Submission, on_submission
+
+
+def on_impact_submitted(modal: Submission) -> None:
+    ref = str(modal.form.metadata.get("ref") or "")
+    finding = modal.form.text(IMPACT_FINDING)
+    text = reminder_replies.answer_impact_check(modal.deps.db, modal.actor, ref, True, finding)
+    modal.close()
+    modal.tell(text)
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.view(ids.IMPACT_MODAL)
-    def on_impact_submitted(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        form = Form(view)
-        user_id = body["user"]["id"]
-        team_id = team_of(body)
-        if deps.actors.is_foreign(team_id):
-            refuse(ack, IMPACT_FINDING, UserError(FOREIGN_TEAM))
-            return
-        actor = deps.actors.actor(user_id, team_id)
-        ref = str(form.metadata.get("ref") or "")
-        try:
-            text = reminder_replies.answer_impact_check(
-                deps.db, actor, ref, True, form.text(IMPACT_FINDING)
-            )
-        except UserError as exc:
-            refuse(ack, IMPACT_FINDING, exc)
-            return
-        except Exception as exc:
-            refuse(ack, IMPACT_FINDING, UserError(Reply.failure(exc).text))
-            return
-        ack()
-        post_safely(client.chat_postMessage, logger, channel=user_id, text=text)
+    app.view(ids.IMPACT_MODAL)(on_submission(deps, on_impact_submitted, field=IMPACT_FINDING))
