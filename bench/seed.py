@@ -297,7 +297,7 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 def _completed_at(status: Status, updates: list[dict[str, Any]]) -> datetime | None:
     """When a done one was completed: the update that set it completed."""
-    if status not in (Status.completed, Status.assured, Status.embedded):
+    if status not in DONE_STATUSES:
         return None
     return next((u["created_at"] for u in updates if u["status_to"] == Status.completed), None)
 

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.reminders.sweep import METADATA_EVENT, Delivery, DeliveryFailed, Outgoing
+from bot.reminders.messages import METADATA_EVENT
+from bot.reminders.sweep import Delivery, DeliveryFailed, Outgoing
 from bot.rules.away import status_says_away
 from bot.views.blocks import as_dicts
 from slack.actors import SlackActors

@@ -26,22 +26,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import services
 from bot.reminders import due as policy_rules
 from bot.reminders.due import DueReminder, Kind, Policy, Subject
+from bot.reminders.messages import DIGESTS, digest_message, metadata, render
 from bot.rules import away
-from bot.rules.brag import Thresholds, brag_for
 from bot.rules.permissions import SYSTEM
-from bot.views import reminders as views
 from storage import ledger, queries
 from storage.db import Database
 from storage.ledger import LedgerEntry
 from storage.models import Board, Person
-from storage.queries import ReminderCandidate, ReminderDetail
+from storage.queries import ReminderCandidate
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)  # far longer than one batch takes to send
 BATCH = 25
 MAX_CONSECUTIVE_FAILURES = 3  # Slack is down: stop, and leave the rest due for the next sweep
-METADATA_EVENT = "recs_reminder"
 
 
 # --- the notifier: what the sweep needs from Slack (or the console) -----------------------
@@ -501,125 +499,3 @@ def _entry(
     kind: Kind | None = None,
 ) -> LedgerEntry:
     return LedgerEntry(key, str(kind or due.kind), due.period, rec_id, board_id, recipient)
-
-
-def metadata(key: str, kind: Kind, detail: ReminderDetail | None) -> dict[str, Any]:
-    """Slack message metadata: lets anyone (and the tests) tell which reminder a message is."""
-    payload = {"key": key, "kind": str(kind), "ref": detail.rec.ref if detail else ""}
-    return {"event_type": METADATA_EVENT, "event_payload": payload}
-
-
-def render(
-    detail: ReminderDetail, kind: Kind, board: Board, now: datetime, standing_in: Person | None
-) -> tuple[str, list[Block]]:
-    today = now.astimezone(policy_rules.zone(board.time_zone)).date()
-    ctx = views.ReminderContext(
-        kind=kind,
-        today=today,
-        brag=brag_for(detail.rec, today, Thresholds.of(board)),
-        standing_in_for=standing_in.name if standing_in else None,
-    )
-    return views.fallback_text(detail, ctx), views.reminder_blocks(detail, ctx)
-
-
-DIGESTS = (Kind.digest, Kind.chair_digest)
-
-
-def digest_message(
-    session: Any,
-    board: Board,
-    now: datetime,
-    *,
-    monthly: bool = False,
-    local_day: Callable[[str], date] | None = None,
-    slack_says_away: Callable[[str], bool] = lambda user_id: False,
-) -> tuple[str, list[Block]]:
-    """The board's summary and who of its lead officers is away (bot.rules.away, each on
-    their own date: `local_day`, by default the board's)."""
-    from bot.services.summary import board_summary
-    from bot.views.summary import summary_blocks
-
-    today = now.astimezone(policy_rules.zone(board.time_zone)).date()
-    # This board's reviews only: a digest of every board's would grow with the country.
-    summary = board_summary(
-        session, None, board.name, today, Thresholds.of(board), board_id=board.id
-    )
-    assert board.id is not None
-    away_owners = _away_owners(
-        session, board.id, local_day or (lambda user_id: today), slack_says_away
-    )
-    blocks = views.digest_blocks(summary_blocks(summary), views.away_blocks(away_owners))
-    title = "Monthly digest for the chairs" if monthly else "Weekly board digest"
-    return f"{title}: {board.name}", blocks
-
-
-def _away_owners(
-    session: Any,
-    board_id: int,
-    local_day: Callable[[str], date],
-    slack_says_away: Callable[[str], bool],
-) -> list[views.AwayOwner]:
-    leads = queries.open_leads(session, board_id)
-    people: dict[str, Person] = {p.id: p for p, _ in leads}
-    deputies = {p.deputy_id for p in people.values() if p.deputy_id} - set(people)
-    people |= queries.people_by_ids(session, deputies)
-    found = []
-    for person, open_count in leads:
-        cover = away.cover(
-            person.id, people, local_day=local_day, slack_says_away=slack_says_away
-        )
-        if cover.recipient == person.id:
-            continue
-        until = person.away_until
-        stand_in = people[cover.recipient].name if cover.recipient else None
-        found.append(
-            views.AwayOwner(
-                person.name,
-                until if away.away_by_date(until, local_day(person.id)) else None,
-                open_count,
-                stand_in,
-            )
-        )
-    return found
-
-
-def send_now(db: Database, notifier: Notifier, rec_id: int) -> str:
-    """`/recs remind REF`: the owner's reminder at once, through the ledger like any other, so
-    a reply in its thread is recorded. Returns who it went to, or raises DeliveryFailed."""
-    now = db.clock()
-    with db.unit_of_work(write=False) as uow:
-        detail = queries.reminder_details(uow.session, {rec_id}).get(rec_id)
-        if detail is None or detail.rec.lead_officer_id is None:
-            raise DeliveryFailed("it has no lead officer to remind")
-        board_id = queries.board_id_of_review(uow.session, detail.rec.review_id)
-        board = uow.session.get(Board, board_id)
-        owner_id = detail.rec.lead_officer_id
-        owner = uow.session.get(Person, owner_id)
-        deputy = uow.session.get(Person, owner.deputy_id) if owner and owner.deputy_id else None
-    assert board is not None and board.id is not None and owner_id is not None
-    sweeper = Sweeper(db, notifier)
-    people = {p.id: p for p in (owner, deputy) if p is not None}
-    found = away.cover(
-        owner_id,
-        people,
-        local_day=sweeper.local_day(now, people, board.time_zone),
-        slack_says_away=notifier.on_leave,
-    )
-    if found.recipient is None:
-        who = owner.name if owner is not None else "its lead officer"
-        raise OwnerAway(f"{who} is away with no deputy free to stand in; it waits until one is back")
-    recipient = found.recipient
-    standing_in = owner if found.standing_in_for else None
-    key = f"{rec_id}:{Kind.manual}:{now.isoformat()}"
-    entry = LedgerEntry(key, str(Kind.manual), now.isoformat(), rec_id, board.id, recipient)
-    with db.unit_of_work() as uow:
-        ledger.ensure_entries(uow.session, [entry], now)
-        uow.commit()
-    if not sweeper._claim([key], now):
-        return recipient  # the same command a moment ago: already on its way
-    text, blocks = render(detail, Kind.manual, board, now, standing_in)
-    message = Outgoing(key, text, blocks, user_id=recipient,
-                       metadata=metadata(key, Kind.manual, detail))
-    if not sweeper._send_one(key, message, Planned(entry, Kind.manual, board.id, recipient), now):
-        raise DeliveryFailed("Slack did not take the message")
-    return recipient

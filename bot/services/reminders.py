@@ -53,14 +53,14 @@ class Reminders(UseCases):
             board = board_of(uow.session, rec)
             detail = queries.reminder_details(uow.session, {rec.id}).get(rec.id)  # type: ignore[arg-type]
         assert detail is not None and rec.id is not None
-        from bot.reminders import sweep
+        from bot.reminders.messages import render
 
-        text, blocks = sweep.render(detail, Kind.manual, board, self.clock(), None)
+        text, blocks = render(detail, Kind.manual, board, self.clock(), None)
         return ManualReminder(rec.id, rec.ref, rec.lead_officer_id, text, blocks)
 
     def send(self, reminder: ManualReminder) -> str:
         """Sends it now; returns who it went to, or raises sweep.DeliveryFailed."""
-        from bot.reminders import sweep
+        from bot.reminders.manual import send_now
 
         assert self.notifier is not None
-        return sweep.send_now(self.db, self.notifier, reminder.rec_id)
+        return send_now(self.db, self.notifier, reminder.rec_id)

@@ -14,13 +14,13 @@ import pytest
 from sqlmodel import select
 
 from bot import services
+from bot.reminders.manual import send_now
+from bot.reminders.messages import digest_message
 from bot.reminders.sweep import (
     Delivery,
     DeliveryFailed,
     Outgoing,
     Sweeper,
-    digest_message,
-    send_now,
 )
 from bot.rules import away
 from bot.rules.permissions import SYSTEM
