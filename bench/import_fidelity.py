@@ -112,7 +112,9 @@ def score(truth: GroundTruth, parsed: ReportParse) -> Score:
     for item in truth.expected:
         words = _normal(item["words"])
         candidates = [
-            (i, r) for i, r in enumerate(parsed.recommendations) if _normal(r.text).startswith(words)
+            (i, r)
+            for i, r in enumerate(parsed.recommendations)
+            if _normal(r.text).startswith(words)
         ]
         matched.update(i for i, _ in candidates)
         if not candidates:
