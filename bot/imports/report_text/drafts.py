@@ -52,6 +52,7 @@ class _Draft:
     reasons: list[tuple[str, float]] = field(default_factory=list)
     unnumbered: bool = False  # a bullet: the report gives it no number
     bullet_indent: int = 0
+    title: str | None = None  # a short title on the label's line, before the sentence
 
     def add(self, text: str, line: int, vocabulary: frozenset[str] = frozenset()) -> None:
         if not text:
@@ -77,6 +78,13 @@ class _Draft:
     @property
     def text(self) -> str:
         return " ".join(" ".join(self.chunks).split())
+
+    @property
+    def body(self) -> str:
+        """The text without its title: where its subject ("The Board should …") is."""
+        if self.title and self.chunks and self.chunks[0] == self.title:
+            return " ".join(" ".join(self.chunks[1:]).split())
+        return self.text
 
 
 def _dehyphenate(left: str, right: str, vocabulary: frozenset[str]) -> str | None:

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
+from statistics import median
 
 _QUOTE_CHARS = 60  # how much of a line a warning quotes
 
@@ -92,7 +93,42 @@ def _read_lines(text: str) -> list[_Line]:
     for line in lines:
         if line.text in furniture or _masked(line.text) in numbered:
             line.text, line.page_break = "", True
+    _plain_footnotes(lines)
     return lines
+
+
+_PLAIN_FOOTNOTE = re.compile(r"^(?P<n>\d{1,3})\s+[A-Z]")
+_FOOTNOTE_REACH = 60  # lines above a footnote where its mark may be
+
+
+def _plain_footnotes(lines: list[_Line]) -> None:
+    """Footnotes numbered in plain digits: at the foot of a page (a page break follows
+    within two lines), their number glued to a word or a full stop above ("guidance.12").
+    The footnote becomes furniture and its mark leaves the text."""
+    for index, line in enumerate(lines):
+        found = _PLAIN_FOOTNOTE.match(line.text)
+        if not found or not _page_ends_after(lines, index):
+            continue
+        mark = re.compile(rf"(?<=[a-z.,;:)’'\"]){found.group('n')}(?=\s|$)")
+        above = [ln for ln in lines[max(0, index - _FOOTNOTE_REACH) : index] if ln.text]
+        marked = [ln for ln in above if mark.search(ln.text)]
+        if not marked:
+            continue
+        line.text, line.page_break = "", True
+        marked[-1].text = mark.sub("", marked[-1].text)
+        marked[-1].raw = mark.sub("", marked[-1].raw)
+
+
+def _page_ends_after(lines: list[_Line], index: int) -> bool:
+    seen = 0
+    for line in lines[index + 1 :]:
+        if line.page_break:
+            return True
+        if line.text:
+            seen += 1
+            if seen > 1:
+                return False
+    return True  # the end of the text ends its last page
 
 
 def _running_headers(lines: list[_Line]) -> set[str]:
@@ -119,7 +155,7 @@ def _masked(text: str) -> str:
 def _numbered_furniture(lines: list[_Line]) -> set[str]:
     """A footer that carries its page number ("Final report – SAR Mr D  14"): the same short
     line of three or more words on three or more pages, each time with another number, never
-    label-shaped, and each time a page apart (headings such as "Police 2" sit closer)."""
+    label-shaped, and typically a page apart (headings such as "Police 2" sit closer)."""
     seen: dict[str, list[_Line]] = {}
     for line in lines:
         text = line.text
@@ -135,7 +171,7 @@ def _numbered_furniture(lines: list[_Line]) -> set[str]:
         masked
         for masked, found in seen.items()
         if len({line.text for line in found}) >= 3
-        and min(b.number - a.number for a, b in pairwise(found)) >= _PAGE_LINES
+        and median(b.number - a.number for a, b in pairwise(found)) >= _PAGE_LINES
     }
 
 

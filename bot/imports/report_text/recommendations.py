@@ -132,7 +132,7 @@ def _resolve_agency(
 ) -> tuple[str | None, list[tuple[str, float]]]:
     """The owner agency, and how sure we are of it: a lead agency entry, then the heading the
     item sits under, then the agency its text names, then whom a lead-in addresses."""
-    subject = _subject(draft.text)
+    subject = _subject(draft.body)
     named = [k.name for k in known if subject and _names_agency(subject, k, context.glossary)]
     if draft.field_agency:
         name, value = draft.field_agency

@@ -183,6 +183,8 @@ class _SectionReader:
             and _all_caps_heading(text)
             and not _AGENCY_WORD.search(text)
             and _section_heading(text) is None
+            and not self.context.lists(text)
+            and not self._restarts()
         )
 
     def _classify(self, line: _Line, wraps: bool) -> None:
@@ -422,7 +424,18 @@ class _SectionReader:
         if number is not None:
             self.last_number = number
         self._add_cells(draft, read.rest, line.number)
+        if self._titled(read):
+            draft.title = draft.chunks[0] if draft.chunks else None
         self.draft, self.fresh_block, self.numbered_block = draft, False, True
+
+    def _titled(self, read: _LabelRead) -> bool:
+        """"Recommendation 1 – Self-neglect", then the sentence on the next line: a title."""
+        if not read.rest or "\t" in read.rest or not _heading_shaped(read.rest):
+            return False
+        for line in self.lines[self.index + 1 : self.index + 3]:
+            if line.text:
+                return line.text[0].isupper() and _read_label(line) is None
+        return False
 
     def _add_cells(self, draft: _Draft, rest: str, line: int) -> None:
         """A tab row without a header ("1<TAB>text<TAB>By end of March 2012"): sort its cells."""

@@ -295,3 +295,75 @@ def test_the_summary_counts_recommendations_agencies_and_doubts() -> None:
         f"found 13 recommendations under {agencies} agencies; {doubtful} doubtful; "
         "the numbering skips 9"
     )
+
+
+# --- Smaller structures --------------------------------------------------------------------------
+
+
+def test_items_numbered_under_numbered_subsections() -> None:
+    parse = parse_report(
+        "Anyshire Safeguarding Children Partnership\n\n"
+        "8 RECOMMENDATIONS\n\n"
+        "8.1 Recommendations for the Partnership\n\n"
+        "8.1.1 The Partnership should review its neglect strategy.\n"
+        "8.1.2 The Partnership should audit the use of the escalation policy.\n\n"
+        "8.2 Recommendations for Anyshire Police\n\n"
+        "8.2.1 The force should make sure that notifications reach schools by the next day.\n\n"
+        "9 APPENDIX\n"
+    )
+    assert {r.label: r.agency for r in parse.recommendations} == {
+        "8.1.1": "Anyshire Safeguarding Children Partnership",
+        "8.1.2": "Anyshire Safeguarding Children Partnership",
+        "8.2.1": "Anyshire Police",
+    }
+
+
+def test_a_footer_carrying_its_page_number_is_furniture_without_form_feeds() -> None:
+    footer = "Anyshire SAB – Safeguarding Adults Review Mr X – Final Report {}"
+    pages = [
+        "\n".join(f"4.{page}{n} Narrative line {n} of page {page}." for n in range(30))
+        for page in range(1, 4)
+    ]
+    text = (
+        "4 Narrative\n\n"
+        + "\n".join(f"{body}\n{footer.format(page)}" for page, body in enumerate(pages, 1))
+        + "\n5 Recommendations\n\n5.1 The Board should ask agencies to review the\n"
+        + footer.format(4)
+        + "\nself-neglect policy together.\n\n6 Glossary\n"
+    )
+    rec = _by_label(parse_report(text))["5.1"]
+    assert rec.text == "The Board should ask agencies to review the self-neglect policy together."
+
+
+def test_a_footnote_in_plain_digits_at_the_foot_of_a_page_is_furniture() -> None:
+    parse = parse_report(
+        "Recommendations\n\n"
+        "1. The Board should review how the escalation policy is used, following the national "
+        "guidance.12 It\nshould report back to partners.\n\n"
+        "12 Working Together to Safeguard Children, 2018, p.74.\nPage 7 of 9\n"
+        "\f2. Anyshire Police should review its bail procedure.\n"
+    )
+    rec = _by_label(parse)["1"]
+    assert rec.text.endswith("following the national guidance. It should report back to partners.")
+    assert not any("Working Together" in w for w in parse.warnings)
+
+
+def test_an_unlisted_capitals_heading_where_numbering_restarts_does_not_end_the_section() -> None:
+    parse = parse_report(
+        "RECOMMENDATIONS\n\nANYSHIRE POLICE\n1. Officers should record the voice of the child.\n"
+        "2. Supervisors should review repeat calls.\n\nSUNRISE PROJECT\n"
+        "1. Keyworkers should share threats with the police.\n\nAPPENDIX 1\n"
+    )
+    assert [r.agency for r in parse.recommendations] == [
+        "ANYSHIRE POLICE", "ANYSHIRE POLICE", "SUNRISE PROJECT"
+    ]  # fmt: skip
+
+
+def test_a_title_on_the_label_line_is_kept_but_not_taken_for_the_subject() -> None:
+    parse = parse_report(
+        "Anyshire Safeguarding Adults Board\n\nRecommendations\n\n"
+        "Recommendation 1 – Self-neglect\nThe Board should publish a self-neglect protocol.\n"
+    )
+    rec = parse.recommendations[0]
+    assert rec.text == "Self-neglect The Board should publish a self-neglect protocol."
+    assert rec.agency == "Anyshire Safeguarding Adults Board"
