@@ -429,7 +429,8 @@ class _SectionReader:
         self.draft, self.fresh_block, self.numbered_block = draft, False, True
 
     def _titled(self, read: _LabelRead) -> bool:
-        """"Recommendation 1 – Self-neglect", then the sentence on the next line: a title."""
+        """A short title on the label line ("Recommendation 1 – Self-neglect"), the sentence
+        on the next line."""
         if not read.rest or "\t" in read.rest or not _heading_shaped(read.rest):
             return False
         for line in self.lines[self.index + 1 : self.index + 3]:
