@@ -243,9 +243,12 @@ def _read_tables(lines: list[_Line], accepted_on: date | None) -> ReportParse:
         )
         result.sections.append(" | ".join(c for c in columns.header if c))
         result.warnings += warnings
-        result.recommendations += [
-            _row_recommendation(row, columns, accepted_on, progress_on) for row in rows
-        ]
+        for row in rows:
+            recommendation = _row_recommendation(row, columns, accepted_on, progress_on)
+            if recommendation.text:
+                result.recommendations.append(recommendation)
+            else:  # storage takes no empty text; one such row must not refuse the rest
+                result.warnings.append(f"line {row.source_line}: skipped a row with no text")
     _unique_table_labels(result.recommendations)
     for recommendation in result.recommendations:
         _fit_for_storage(recommendation)

@@ -367,3 +367,13 @@ def test_a_title_on_the_label_line_is_kept_but_not_taken_for_the_subject() -> No
     rec = parse.recommendations[0]
     assert rec.text == "Self-neglect The Board should publish a self-neglect protocol."
     assert rec.agency == "Anyshire Safeguarding Adults Board"
+
+
+def test_a_table_row_with_no_text_is_skipped_and_said() -> None:
+    parse = parse_report(
+        "Recommendation\tScope\tLead agency\n"
+        "1. The Council should audit step-down decisions.\tLocal\tAnyshire Council\n"
+        "2\tThe Council should\n"
+    )
+    assert [r.label for r in parse.recommendations] == ["1"]
+    assert "line 3: skipped a row with no text" in parse.warnings
