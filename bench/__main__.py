@@ -2,6 +2,7 @@
 
     python -m bench            # the full run: N up to 100,000 on SQLite and PostgreSQL
     python -m bench --quick    # N = 1,000 and few requests, to try the machinery
+    python -m bench --only fidelity   # the report-text import against each review's ground truth
 
 Benchmarks print figures; they assert nothing about time. PostgreSQL runs when a server
 answers at BENCH_DATABASE_URL, TEST_DATABASE_URL or postgres@127.0.0.1:5432.
@@ -20,7 +21,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import ack, common, queries, reports, sweep
+# Imported first: bench.queries reaches bot.commands before bot.services, an order in which
+# bot.views' modules import each other half-initialised.
+import bot.services  # noqa: F401
+from bench import ack, common, import_fidelity, queries, reports, sweep
 
 
 def machine() -> dict[str, Any]:
@@ -75,6 +79,19 @@ def verdicts(results: dict[str, Any]) -> list[list[str]]:
                 "all equal" if not differing else "differ: " + ", ".join(differing),
             ]
         )
+    fidelity = results.get("fidelity")
+    if fidelity:
+        expected = sum(v["expected"] for v in fidelity.values())
+        right = sum(v["right"] for v in fidelity.values())
+        worst = min(fidelity.items(), key=lambda kv: kv[1]["right"] / max(kv[1]["expected"], 1))
+        invented = sum(v["invented"] for v in fidelity.values())
+        rows.append(
+            [
+                "report-text import: ≥ 95% right per review, nothing invented",
+                f"{right}/{expected} right; worst {worst[0]} {worst[1]['right']}/"
+                f"{worst[1]['expected']}; {invented} invented",
+            ]
+        )
     for kind, papers in results.get("reports", {}).items():
         text = "; ".join(
             f"{p['format']} {p['produce_seconds']:.2f} s (process {p['process_seconds']:.1f} s)"
@@ -91,13 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, help="requests per command (default 300)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument(
-        "--only", help="comma-separated subset: queries,ack,sweep,reports (default all)"
+        "--only",
+        help="comma-separated subset: queries,ack,sweep,reports,fidelity (default all)",
     )
     args = parser.parse_args(argv)
     kinds = ["sqlite"]
     if not args.no_postgres and common.pg_available():
         kinds.append("postgresql")
-    wanted = set((args.only or "queries,ack,sweep,reports").split(","))
+    wanted = set((args.only or "queries,ack,sweep,reports,fidelity").split(","))
     if args.quick:
         sizes, large, requests, sweep_sizes, due = [1000], 1000, 30, [1000, 2000], 10
     else:
@@ -124,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["sweep"] = sweep.run(kinds, sweep_sizes or [10_000, 100_000], due)
     if "reports" in wanted:
         results["reports"] = reports.run(["sqlite"])
+    if "fidelity" in wanted:
+        results["fidelity"] = import_fidelity.run()
     results["seeding"] = (results.get("seeding", []) if args.only else []) + common.SEED_TIMES
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["verdicts"] = verdicts(results)

@@ -1,8 +1,9 @@
 """Plain text out of the files a board shares: .txt, .docx and .pdf review reports.
 
-The text is shaped for `bot.importers.report_text`: Word tables become tab-separated lines
-(one line per row), Word's automatic list numbers are written out ("12. ", "a) "), and PDF
-pages are separated by form feeds so page breaks can be seen.
+The text is shaped for `bot.imports.report_text`: Word tables become tab-separated lines
+(one line per row), Word's automatic list numbers and bullets are written out ("12. ", "a) ",
+"• "), set in by four spaces a level, and PDF pages are separated by form feeds so page
+breaks can be seen.
 """
 
 from __future__ import annotations
@@ -124,7 +125,22 @@ class _ListNumbering:
         for shown, (number_format, start, _) in levels.items():
             value = counters.get(shown, start)
             text = text.replace(f"%{shown + 1}", _format_number(value, number_format))
-        return f"{text} " if text.strip() else ""
+        # Set in as far as the page sets it (the paragraph, its style, or the list level, as
+        # "List Bullet 2" does), so the reader can tell a sub-point from the point above it.
+        twips = _left_indent(paragraph)
+        if twips is None:
+            twips = self._level_indent(num_id, level)
+        indent = " " * max(twips // _INDENT_STEP, 4 * level)
+        return f"{indent}{text} " if text.strip() else ""
+
+    def _level_indent(self, num_id: str, level: int) -> int:
+        assert self._root is not None
+        abstract_ids = _xpath(self._root, "./w:num[@w:numId=$id]/w:abstractNumId/@w:val", id=num_id)
+        if not abstract_ids:
+            return 0
+        path = "./w:abstractNum[@w:abstractNumId=$id]/w:lvl[@w:ilvl=$level]/w:pPr/w:ind/@w:left"
+        found = _xpath(self._root, path, id=abstract_ids[0], level=str(level))
+        return int(found[0]) if found and found[0].lstrip("-").isdigit() else 0
 
     def _num_pr(self, paragraph: Any) -> tuple[str, int] | None:
         """(numId, level) from the paragraph, or else from its style."""
@@ -152,6 +168,22 @@ class _ListNumbering:
             text = (_xpath(level, "./w:lvlText/@w:val") or [f"%{index + 1}."])[0]
             levels[index] = (number_format, start, text)
         return levels
+
+
+_INDENT_STEP = 90  # twips in a space of indent: 360 twips (a quarter inch) is four
+
+
+def _left_indent(paragraph: Any) -> int | None:
+    """The paragraph's own left indent, or its style's, in twips; None when neither sets it."""
+    style = getattr(paragraph, "style", None)
+    formats = [paragraph.paragraph_format]
+    while style is not None:
+        formats.append(style.paragraph_format)
+        style = style.base_style
+    for paragraph_format in formats:
+        if paragraph_format.left_indent is not None:
+            return max(0, int(paragraph_format.left_indent.twips))
+    return None
 
 
 _WORD_NAMESPACES = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}

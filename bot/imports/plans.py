@@ -25,6 +25,7 @@ class FileParse:
     recommendations: list[ParsedRecommendation]
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    summary: str | None = None  # a report's parse as a whole: found, agencies, doubts, gaps
 
 
 def parse_file(filename: str, content: bytes, accepted_on: date | None = None) -> FileParse:
@@ -40,7 +41,7 @@ def parse_file(filename: str, content: bytes, accepted_on: date | None = None) -
 
         report = parse_report(extract_text(content, filename), accepted_on)
         errors = [] if report.recommendations else ["No recommendations found in the report."]
-        return FileParse(report.recommendations, errors, report.warnings)
+        return FileParse(report.recommendations, errors, report.warnings, report.summary)
     raise UserError(
         f"I can't read '{suffix or filename}' files. Use .csv, .xlsx, .txt, .docx or .pdf.",
         example="python app.py import plan.csv --review H",
@@ -96,6 +97,8 @@ def import_file(
         for error in parsed.errors:
             print(f"  {error}", file=out)
         return 1
+    if parsed.summary:
+        print(f"Read: {parsed.summary}.", file=out)
     print(preview_table(parsed.recommendations), file=out)
     if dry_run:
         print(

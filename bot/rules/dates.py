@@ -80,7 +80,7 @@ _FINANCIAL_YEAR = re.compile(
 )
 _YEAR = re.compile(r"(?P<y>[0-9]{4})", _A)
 _RELATIVE = re.compile(
-    rf"(?:within\s+)?(?P<n>{_COUNT})\s+(?P<unit>{_UNIT})"
+    rf"(?:within\s+)?(?:the\s+next\s+)?(?P<n>{_COUNT})\s+(?P<unit>{_UNIT})"
     r"(?:\s+(?:of|from)\s+(?:acceptance|being\s+accepted|the\s+accepted\s+date))?",
     _A,
 )
@@ -114,8 +114,10 @@ _LABEL = re.compile(
     r"|due\s*:|to\s+be\s+(?:completed|achieved|implemented))",
     re.IGNORECASE | _A,
 )
+# "at the end of May 2011" tells a history; "progress at April 2012" sets a deadline.
 _HISTORY = re.compile(
-    r"\b(?:(?:on|in|since|during|from|after|until|before|of|at|aged)(?:\s+the)?|late|early|mid)\s*$",
+    r"\b(?:(?:on|in|since|during|from|after|until|before|of|aged)(?:\s+the)?|at\s+the|late|early"
+    r"|mid)\s*$",
     re.IGNORECASE | _A,
 )
 _BARE_COUNT = re.compile(rf"{_COUNT}\s+{_UNIT}\b", re.IGNORECASE | _A)

@@ -1,75 +1,12 @@
-"""What the report says about its agencies (the list of those involved, the glossary), the
-agency headings recommendations sit under, and matching a recommendation's text to an agency."""
+"""The agency headings recommendations sit under, and matching a recommendation's text to an
+agency (what the report says about its agencies is in `context`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.imports.report_text.headings import _all_caps_heading, _title_case
-from bot.imports.report_text.lines import _clean, _Line
-from bot.imports.report_text.shapes import (
-    _ABBREVIATION,
-    _AGENCY_WORD,
-    _NUMBERED_HEADING,
-    _STOPWORDS,
-)
-
-
-@dataclass
-class _ReportContext:
-    """Agencies the report lists, and the abbreviations its glossary spells out."""
-
-    listed_agencies: list[str] = field(default_factory=list)
-    glossary: dict[str, str] = field(default_factory=dict)
-
-    def lists(self, heading: str) -> bool:
-        folded = heading.casefold()
-        return any(
-            len(name) >= 4 and (folded.startswith(name.casefold()) or name.casefold() == folded)
-            for name in self.listed_agencies
-        )
-
-
-_AGENCY_LIST_HEADING = re.compile(r"\b(?:agencies|organisations|organizations)\b", re.I)
-_GLOSSARY_ROW = re.compile(r"^(?P<short>[A-Z][A-Za-z&]{1,9})\t(?P<meaning>[^\t]{3,80})$")
-_LIST_ITEM = re.compile(r"^\s*[-–•·▪*]\s+(?P<item>\S.*)$")
-
-
-def _report_context(lines: list[_Line]) -> _ReportContext:
-    context = _ReportContext()
-    for index, line in enumerate(lines):
-        glossary = _GLOSSARY_ROW.match(line.raw.strip())
-        if glossary and sum(c.isupper() for c in glossary.group("short")) >= 2:
-            context.glossary[glossary.group("short")] = _clean(glossary.group("meaning"))
-        if _is_agency_list_heading(line):
-            context.listed_agencies.extend(_list_items(lines, index + 1))
-    return context
-
-
-def _is_agency_list_heading(line: _Line) -> bool:
-    text = line.text
-    if "\t" in line.raw or not text or len(text) > 60 or text.endswith("."):
-        return False
-    return bool(_AGENCY_LIST_HEADING.search(text)) and (
-        _all_caps_heading(text) or _title_case(text) or text.endswith(":")
-    )
-
-
-def _list_items(lines: list[_Line], start: int) -> Iterator[str]:
-    """The names in the bulleted list after an "agencies involved" heading."""
-    for line in lines[start : start + 40]:
-        if _NUMBERED_HEADING.match(line.text) or (line.text and _all_caps_heading(line.text)):
-            return
-        item = _LIST_ITEM.match(line.raw)
-        if not item:
-            continue
-        name = re.split(r"\s[(–-]\s?|\(|:|;|,", _clean(item.group("item")), maxsplit=1)[0]
-        name = name.strip(" .")
-        if 3 <= len(name) <= 80:
-            yield name
-
+from bot.imports.report_text.shapes import _ABBREVIATION, _AGENCY_WORD, _STOPWORDS
 
 # --- Agencies -------------------------------------------------------------------------------
 
@@ -83,6 +20,7 @@ class _Agency:
     short: str | None  # the abbreviation the heading gives, "TVP"
     written: str  # the heading line(s) as written, for reasons
     is_organisation: bool
+    inferred: bool = False  # neither a kind of organisation nor listed: read from its place
 
     @property
     def name(self) -> str:

@@ -53,17 +53,19 @@ class _SectionHeading:
     title: str  # as written, cleaned
     number: str | None  # the top-level section number ("7" for "7.2 …")
     agency: str | None  # "Recommendations for Thames Valley Police"
+    path: str | None = None  # the whole number as written ("7.2", "7.0")
 
 
 def _section_heading(text: str) -> _SectionHeading | None:
     """A heading that opens recommendations: "7 RECOMMENDATIONS", "Single agency recommendations"."""
     if not text or len(text) > 80 or text.endswith(".") or text[-1].isdigit() or "...." in text:
         return None
-    number = None
+    number = path = None
     numbered = re.match(r"^(?:section\s+)?(\d{1,2})((?:\.\d{1,2})*)\.?\s+(.*)$", text, re.I)
     title = text
     if numbered:
         number, title = numbered.group(1), numbered.group(3)
+        path = number + numbered.group(2)
     title = title.rstrip(":").strip()
     match = _RECS_HEADING.match(title)
     if not match or not title[:1].isupper():
@@ -78,4 +80,4 @@ def _section_heading(text: str) -> _SectionHeading | None:
     for_agency = _RECS_FOR_AGENCY.match(tail)
     if for_agency and _AGENCY_WORD.search(for_agency.group("agency")):
         agency = for_agency.group("agency").strip()
-    return _SectionHeading(text, number, agency)
+    return _SectionHeading(text, number, agency, path)

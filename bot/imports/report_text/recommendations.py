@@ -12,21 +12,23 @@ from bot.imports.report_text.agencies import (
     _agency_phrase,
     _KnownAgency,
     _names_agency,
-    _ReportContext,
     _subject,
 )
+from bot.imports.report_text.context import _ReportContext
+from bot.imports.report_text.drafts import _Draft, _Section
 from bot.imports.report_text.lines import _quote
 from bot.imports.report_text.result import (
     _AGENCY_DISAGREES,
     _AGENCY_FROM_TEXT,
+    _AGENCY_INFERRED,
     _AGENCY_PHRASE_GUESSED,
     _DUPLICATE_LABEL,
+    _LABEL_INFERRED,
     _NO_AGENCY,
     _SHORT_TEXT,
     _confidence,
     _dedupe,
 )
-from bot.imports.report_text.sections import _Draft, _Section
 from bot.imports.report_text.timescales import _timescale
 
 
@@ -49,6 +51,42 @@ def _drop_repeated_sections(drafts: list[_Draft], warnings: list[str]) -> list[_
                 )
                 break
     return [d for d in drafts if id(d.section.top) not in dropped]
+
+
+def _merge_repeats(drafts: list[_Draft], warnings: list[str]) -> list[_Draft]:
+    """An item written more than once (in a summary list, then in detail, then restated
+    before its areas) is read once: the same label, the same first words. The occurrence
+    kept is the one with parts, or else the last."""
+    groups: dict[tuple[str, str], list[_Draft]] = {}
+    for draft in drafts:
+        if draft.label:
+            groups.setdefault((draft.label, _first_words(draft.text)), []).append(draft)
+    dropped: set[int] = set()
+    for (label, _), same in groups.items():
+        if len(same) < 2:
+            continue
+        kept = next((d for d in reversed(same) if d.parts), same[-1])
+        dropped.update(id(d) for d in same if d is not kept)
+        lines = ", ".join(str(d.source_line) for d in same)
+        warnings.append(
+            f"'{label}' is written {len(same)} times (lines {lines}); read once, from line "
+            f"{kept.source_line}"
+        )
+    return [d for d in drafts if id(d) not in dropped]
+
+
+def _first_words(text: str) -> str:
+    return " ".join(text.casefold().split()[:8])
+
+
+def _number_unnumbered(drafts: list[_Draft]) -> None:
+    """Bulleted recommendations have no number in the report: they are numbered in order."""
+    count = 0
+    for draft in drafts:
+        if draft.unnumbered:
+            count += 1
+            draft.label, draft.number = str(count), count
+            draft.reasons.append(("no number in the report; numbered in order", _LABEL_INFERRED))
 
 
 def _unique_labels(drafts: list[_Draft]) -> None:
@@ -84,36 +122,57 @@ def _known_agencies(drafts: list[_Draft], context: _ReportContext) -> list[_Know
                 known.setdefault(draft.agency.parent, _KnownAgency(draft.agency.parent, None))
     for name in context.listed_agencies:
         known.setdefault(name, _KnownAgency(name, None))
+    if context.commissioner:
+        known.setdefault(context.commissioner, _KnownAgency(context.commissioner, None))
     return list(known.values())
 
 
 def _resolve_agency(
     draft: _Draft, known: list[_KnownAgency], context: _ReportContext
 ) -> tuple[str | None, list[tuple[str, float]]]:
-    """The owner agency, and how sure we are of it."""
-    subject = _subject(draft.text)
+    """The owner agency, and how sure we are of it: a lead agency entry, then the heading the
+    item sits under, then the agency its text names, then whom a lead-in addresses."""
+    subject = _subject(draft.body)
     named = [k.name for k in known if subject and _names_agency(subject, k, context.glossary)]
     if draft.field_agency:
         name, value = draft.field_agency
         return value, [(f"agency from the '{name}' entry '{_quote(value)}'", 0)]
     if draft.agency:
-        heading = draft.agency.name
-        reason = f"agency from heading '{draft.agency.written}'"
-        if not named:
-            return heading, [(reason, 0)]
-        if any(heading.startswith(n) or n.startswith(heading) for n in named):
-            return heading, [(f"{reason}; the text names it too", 0)]
-        disagreement = f"the text names '{named[0]}' but it sits under '{draft.agency.written}'"
-        return heading, [(reason, 0), (disagreement, _AGENCY_DISAGREES)]
+        return _heading_agency(draft, named)
+    lead_in = draft.addressee or draft.section.lead_in
+    phrase = _agency_phrase(subject) if subject and not named else None
+    if lead_in and (named[:1] == [lead_in[0]] or not (named or phrase)):
+        too = "; the text names it too" if named else ""
+        return lead_in[0], [(f"{lead_in[1]}{too}", 0)]
     if named:
         reasons = [(f"agency from the text '{_quote(subject or '')}'", _AGENCY_FROM_TEXT)]
         if len(set(named)) > 1:
             reasons.append((f"the text could also name '{named[1]}'", _AGENCY_DISAGREES))
         return named[0], reasons
-    phrase = _agency_phrase(subject) if subject else None
     if phrase:
         return phrase, [(f"agency from the text '{_quote(phrase)}'", _AGENCY_PHRASE_GUESSED)]
     return None, [("no agency found", _NO_AGENCY)]
+
+
+def _heading_agency(draft: _Draft, named: list[str]) -> tuple[str, list[tuple[str, float]]]:
+    assert draft.agency is not None
+    heading = draft.agency.name
+    reasons: list[tuple[str, float]] = [(f"agency from heading '{draft.agency.written}'", 0)]
+    if draft.agency.inferred:
+        reasons.append(
+            (
+                f"'{heading}' names no kind of organisation and is not in the report's list "
+                "of agencies; read as an agency because the numbering restarts under it",
+                _AGENCY_INFERRED,
+            )
+        )
+    if not named:
+        return heading, reasons
+    if any(heading.startswith(n) or n.startswith(heading) for n in named):
+        reasons[0] = (f"{reasons[0][0]}; the text names it too", 0)
+        return heading, reasons
+    disagreement = f"the text names '{named[0]}' but it sits under '{draft.agency.written}'"
+    return heading, [*reasons, (disagreement, _AGENCY_DISAGREES)]
 
 
 _INLINE_PART = re.compile(r"(?<![\w(])\(?(?P<letter>[a-h])\)\s")

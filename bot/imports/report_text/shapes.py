@@ -11,11 +11,12 @@ _LABEL_NUMBERED = re.compile(
 )
 _LABEL_ALONE = re.compile(r"^\(?(?P<num>\d{1,3})[.):]$")
 _LABEL_WORDED = re.compile(
-    rf"^{_BULLET}(?i:recommendation|rec\.)\s*(?i:no\.?\s*)?(?P<num>\d{{1,3}}(?:\.\d{{1,2}})?)"
+    rf"^{_BULLET}(?P<word>(?i:recommendation|finding|rec\.))\s*(?i:no\.?\s*)?"
+    r"(?P<num>\d{1,3}(?:\.\d{1,2})?)"
     r"(?P<punct>\s*[.:)\-–—])?\s*(?P<rest>.*)$"
 )
 _PART = re.compile(
-    rf"^{_BULLET}(?:\(?(?P<letter>[a-l]|ii|iii|iv|vi|vii|viii|ix|x)\)|(?P<dotted>[a-l])\.)\s+"
+    rf"^{_BULLET}(?:\(?(?P<letter>[a-l]|ii|iii|iv|v|vi|vii|viii|ix|x)\)|(?P<dotted>[a-l])\.)\s+"
     r"(?P<rest>\S.*)$"
 )
 _NUMBERED_PARAGRAPH = re.compile(rf"^{_BULLET}\d{{1,2}}\.\d{{1,2}}(?:\.\d{{1,3}})*\.?\s+\S")

@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.imports import ParsedRecommendation
 from bot.imports.report_text.agencies import _agency_phrase, _subject
+from bot.imports.report_text.boundaries import _fit_for_storage
 from bot.imports.report_text.lines import _clean, _Line, _quote
 from bot.imports.report_text.recommendations import _inline_parts
 from bot.imports.report_text.result import (
@@ -23,6 +24,7 @@ from bot.imports.report_text.result import (
     ReportParse,
     _confidence,
     _dedupe,
+    _summary,
 )
 from bot.imports.report_text.timescales import _timescale
 from bot.rules import dates
@@ -87,6 +89,11 @@ class _Row:
 
 
 _ROW_LABEL = re.compile(r"^\(?(?P<num>\d{1,3})[.):]?(?:\s+|$)")
+# A DHR's per-agency numbering at the start of the recommendation cell: "Police 2: …",
+# "Overview 1 – …", or the label alone in the cell.
+_AGENCY_ROW_LABEL = re.compile(
+    r"^(?P<label>[A-Z][\w'’&-]*(?: [A-Z][\w'’&-]*){0,3} \d{1,2})(?:\s*[:.)–—-]\s+|\s*$)"
+)
 
 
 def _read_table(lines: list[_Line], start: int, columns: _Columns) -> tuple[list[_Row], list[str]]:
@@ -126,10 +133,13 @@ def _read_table(lines: list[_Line], start: int, columns: _Columns) -> tuple[list
 
 
 def _table_body(lines: list[_Line], start: int) -> Iterator[_Line]:
-    """The lines of a table: tab lines, with blank lines and page breaks between them."""
+    """The lines of a table: tab lines, with blank lines and page breaks between them, and
+    lines without a tab straight after a row (its first cell wrapping on alone)."""
+    previous_in_row = True
     for line in lines[start:]:
-        if line.text and "\t" not in line.raw:
+        if line.text and "\t" not in line.raw and not previous_in_row:
             return
+        previous_in_row = bool(line.text)
         yield line
 
 
@@ -144,6 +154,10 @@ def _row_label(
         match = _ROW_LABEL.match(cells[text_column])
         if match:
             return match.group("num"), text_column, cells[text_column][match.end() :]
+        per_agency = _AGENCY_ROW_LABEL.match(cells[text_column])
+        if per_agency:
+            rest = cells[text_column][per_agency.end() :]
+            return per_agency.group("label"), text_column, rest
     return None
 
 
@@ -229,11 +243,33 @@ def _read_tables(lines: list[_Line], accepted_on: date | None) -> ReportParse:
         )
         result.sections.append(" | ".join(c for c in columns.header if c))
         result.warnings += warnings
-        result.recommendations += [
-            _row_recommendation(row, columns, accepted_on, progress_on) for row in rows
-        ]
+        for row in rows:
+            recommendation = _row_recommendation(row, columns, accepted_on, progress_on)
+            if recommendation.text:
+                result.recommendations.append(recommendation)
+            else:  # storage takes no empty text; one such row must not refuse the rest
+                result.warnings.append(f"line {row.source_line}: skipped a row with no text")
     _unique_table_labels(result.recommendations)
+    for recommendation in result.recommendations:
+        _fit_for_storage(recommendation)
+    gaps = _table_gaps(result.recommendations)
+    result.warnings += [f"the numbering skips {gap}: check that no row was missed" for gap in gaps]
+    result.summary = _summary(result.recommendations, gaps)
     return result
+
+
+def _table_gaps(recommendations: list[ParsedRecommendation]) -> list[str]:
+    """Numbers missing between one numbered row and the next (a lower number restarts)."""
+    gaps: list[str] = []
+    last: int | None = None
+    for recommendation in recommendations:
+        if not recommendation.label.isdigit():
+            continue
+        number = int(recommendation.label)
+        if last is not None and number > last + 1:
+            gaps += [str(n) for n in range(last + 1, number)]
+        last = number
+    return gaps
 
 
 def _unique_table_labels(recommendations: list[ParsedRecommendation]) -> None:

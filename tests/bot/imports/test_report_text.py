@@ -356,7 +356,7 @@ def test_agency_named_by_the_text_when_there_is_no_heading(
     agencies = {r.label: r.agency for r in parts_and_timescales.recommendations}
     assert agencies == {
         "1": "Wiltshire Police",
-        "2": "Community Safety Partnership",
+        "2": "Swindon Community Safety Partnership",  # the title page names it
         "3": "Great Western Hospitals NHS Foundation Trust",
         "4": None,
         "5": "Swindon Borough Council Adult Social Care",
