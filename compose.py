@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.reminders.sweep import Sweeper
+    from bot.reports.paper import PaperOptions
     from console.clock import MovableClock
     from console.shell import Console
     from slack.deps import Deps
@@ -46,7 +47,16 @@ def open_database(settings: Settings, clock: Clock | None = None) -> Database:
 
 
 def services_for(settings: Settings, db: Database) -> Services:
-    return Services(db, db.clock, board_name=settings.recs_board)
+    return Services(db, db.clock, board_name=settings.recs_board, paper=paper_options(settings))
+
+
+def paper_options(settings: Settings) -> PaperOptions:
+    """The deployment's marking and contact officer for every paper it makes."""
+    from bot.reports.paper import PaperOptions
+
+    return PaperOptions(
+        marking=settings.recs_protective_marking, contact=settings.recs_contact_officer
+    )
 
 
 # --- the console ------------------------------------------------------------------------------

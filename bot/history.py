@@ -22,12 +22,25 @@ from storage import as_of as history_queries
 from storage import queries
 from storage.models import Board, ProgressUpdate, Review
 
+DEFAULT_ZONE = "Europe/London"
+
 
 def board_zone(board: Board | None) -> ZoneInfo:
+    return zone_named(board.time_zone if board else DEFAULT_ZONE)
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The zone of that name, or London's for a name no longer known."""
     try:
-        return ZoneInfo(board.time_zone if board else "Europe/London")
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/London")
+        return ZoneInfo(DEFAULT_ZONE)
+
+
+def today_of(now: datetime, board: Board | None) -> date:
+    """The board's today: the date in its own zone (a paper made at 00:30 BST is dated that
+    day, not the UTC day before)."""
+    return now.astimezone(board_zone(board)).date()
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
@@ -45,7 +58,7 @@ class Moment:
 
     @classmethod
     def of(cls, now: datetime, as_of: date | None, board: Board | None) -> Moment:
-        return cls.on(now.astimezone(board_zone(board)).date(), as_of, board)
+        return cls.on(today_of(now, board), as_of, board)
 
     @classmethod
     def on(cls, today: date, as_of: date | None, board: Board | None) -> Moment:
@@ -59,9 +72,7 @@ class Moment:
         return self.cutoff is not None
 
 
-def board_for(
-    session: Session, review_id: int | None, board_id: int | None = None
-) -> Board | None:
+def board_for(session: Session, review_id: int | None, board_id: int | None = None) -> Board | None:
     if board_id is not None:
         return session.get(Board, board_id)
     if review_id is None:

@@ -10,6 +10,8 @@ one transaction. They are re-exported here for those callers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.services.audit import audit
 from bot.services.base import UseCases
 from bot.services.boards import (
@@ -60,6 +62,9 @@ from bot.services.recommendations import (
 from bot.services.reminders import Reminders
 from bot.services.reports import Reports
 from storage.db import Clock, Database
+
+if TYPE_CHECKING:
+    from bot.reports.paper import PaperOptions
 
 __all__ = [
     "EMAIL_PREFIX",
@@ -121,6 +126,7 @@ class Services:
         clock: Clock | None = None,
         *,
         board_name: str = "Safeguarding Children Board",
+        paper: PaperOptions | None = None,
     ) -> None:
         self.db = db
         self.clock: Clock = clock or db.clock
@@ -129,6 +135,6 @@ class Services:
         self.people = People(db, self.clock)
         self.boards = Boards(db, self.clock)
         self.reads = Reads(db, self.clock)
-        self.reports = Reports(db, self.clock)
+        self.reports = Reports(db, self.clock, paper)
         self.imports = Imports(db, self.clock, board_name=board_name)
         self.reminders = Reminders(db, self.clock)
