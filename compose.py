@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
@@ -74,7 +75,17 @@ def console(settings: Settings, clock: MovableClock, *, demo: bool = False) -> C
         print(load_demo(db))
     sweeper, on_tick = reminder_tick(db)
     start_background(sweeper)  # reminders also fire each minute of real time
-    return Console(services_for(settings, db), clock, on_tick=on_tick)
+    return Console(services_for(settings, db), clock, on_tick=on_tick, papers=papers_folder(db))
+
+
+def papers_folder(db: Database) -> Path:
+    """Where the console saves papers: beside an SQLite database, else in ./data/papers."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db.url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).resolve().parent / "papers"
+    return Path("data") / "papers"
 
 
 # --- Slack ------------------------------------------------------------------------------------
