@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block
 
 from bot.rules.brag import BRAG_EMOJI, Brag
+from bot.rules.lifecycle import status_words
 from bot.services.summary import LISTED, BoardSummary
 from bot.views.blocks import context, divider, escape, fit, header, section
 from bot.views.recommendations import due_text
@@ -86,7 +87,7 @@ def _at_risk_note(s: BoardSummary) -> str:
 
 def _status_line(s: BoardSummary) -> Block:
     parts = [
-        f"{status.replace('_', ' ')} {s.by_status[status]}"
+        f"{status_words(status)} {s.by_status[status]}"
         for status in s.status_order
         if s.by_status.get(status)
     ]
@@ -139,7 +140,7 @@ def _changes(s: BoardSummary) -> Block:
         else (f"since {s.since:%d %B %Y}")
     )
     moved = ", ".join(
-        f"{n} {status.replace('_', ' ')}"
+        f"{n} {status_words(status)}"
         for status in s.status_order
         if (n := c.status_changes.get(status))
     )
