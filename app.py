@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write the board paper (on RECS_CLOCK's day when it is set)"
     )
     export.add_argument("--review", required=True)
-    export.add_argument("--format", choices=["xlsx", "docx", "csv"], default="docx")
+    export.add_argument("--format", choices=["xlsx", "docx", "pdf", "csv"], default="docx")
     export.add_argument("--as-of", dest="as_of", help="as the plan stood at the end of DATE")
     export.add_argument("--meeting", help="the date of the board meeting the paper goes to")
     export.add_argument("--marking", help="protective marking (default RECS_PROTECTIVE_MARKING)")

@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.reports.csv import tracker_csv
 from bot.reports.docx import board_paper_docx
 from bot.reports.paper import BoardPaper, PaperOptions, build_paper
+from bot.reports.pdf import board_paper_pdf, require_libreoffice
 from bot.reports.xlsx import tracker_xlsx
 from bot.rules.permissions import Act, Actor, require
 from bot.services.access import board_roles
@@ -25,10 +26,11 @@ from storage.models import IssuedReport, Review
 
 WRITERS: dict[str, Callable[[BoardPaper], bytes]] = {
     "docx": board_paper_docx,
+    "pdf": board_paper_pdf,
     "xlsx": tracker_xlsx,
     "csv": tracker_csv,
 }
-KINDS = {"docx": "board paper", "xlsx": "tracker", "csv": "tracker"}
+KINDS = {"docx": "board paper", "pdf": "board paper", "xlsx": "tracker", "csv": "tracker"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,11 @@ def check_format(fmt: str) -> str:
     fmt = fmt.lower().lstrip(".")
     if fmt not in WRITERS:
         raise UserError(
-            f"'{fmt[:10]}' is not a paper format: use docx, xlsx or csv.",
+            f"'{fmt[:10]}' is not a paper format: use docx, pdf, xlsx or csv.",
             example="/recs report H docx as-of 31/10/2014",
         )
+    if fmt == "pdf":
+        require_libreoffice()  # refused before Slack's ack, not after
     return fmt
 
 
