@@ -67,7 +67,7 @@ def brag_chart_png(by_agency: dict[str, dict[str, int]], title: str) -> bytes:
                     ha="center",
                     va="center",
                     fontsize=8,
-                    color="white" if key != "amber" else "black",
+                    color="black",  # 4.5:1 or more on every bar colour; white is not
                 )
         lefts = [left + n for left, n in zip(lefts, counts, strict=True)]
     axes.set_title(title, fontsize=11, loc="left")
