@@ -75,7 +75,7 @@ def _json_has_sqlite(element: json_has, compiler: SQLCompiler, **kw: Any) -> str
 def _json_has_postgresql(element: json_has, compiler: SQLCompiler, **kw: Any) -> str:
     # `#>` gives JSON null for a key holding null and SQL NULL only for a missing key.
     column, path = _parts(element, compiler, **kw)
-    return f"(CAST({column} AS JSONB) #> '{{{path.replace('.', ',')}}}' IS NOT NULL)"
+    return f"((CAST({column} AS JSONB) #> '{{{path.replace('.', ',')}}}') IS NOT NULL)"
 
 
 def _path(path: str) -> Any:
