@@ -52,3 +52,16 @@ def test_the_console_saves_the_paper_made_on_its_clock(demo_db: Database, tmp_pa
     assert "Progress at: 1 April 2015" in text
     blocks = as_dicts(CommandRunner(Services(demo_db, clock)).run(CHAIR, "summary H").blocks)
     assert readers.docx_key_figures(saved.read_bytes()) == readers.summary_figures(blocks)
+
+
+def test_just_after_midnight_in_london_the_summary_and_the_paper_judge_the_same_day(
+    demo_db: Database,
+) -> None:
+    """00:30 on 1 July in London is 23:30 on 30 June in UTC: the six items due 30.6.2015 are
+    overdue on the board's day, and both outputs say so."""
+    clock = MovableClock(datetime(2015, 6, 30, 23, 30, tzinfo=UTC))
+    services = Services(demo_db, clock)
+    paper = services.reports.export("H", "docx", None).content
+    blocks = as_dicts(CommandRunner(services).run(CHAIR, "summary H").blocks)
+    assert "Progress at: 1 July 2015" in readers.docx_text(paper)
+    assert readers.docx_key_figures(paper) == readers.summary_figures(blocks)
