@@ -94,6 +94,7 @@ def _page(document: DocumentObject, paper: BoardPaper) -> None:
     caption = document.styles["Caption"]  # the template's is pale blue: too faint for small text
     caption.font.color.rgb, caption.font.bold, caption.font.size = HEADING_COLOUR, False, Pt(9)
     parts.set_language(document)
+    parts.drop_template_thumbnail(document)
     properties = document.core_properties
     properties.title = document_title(paper)
     properties.subject = f"{paper.board_name}: {paper.review_title} action plan"

@@ -9,6 +9,7 @@ from typing import Any
 
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
@@ -54,6 +55,15 @@ def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
         else:
             parent.append(found)
     return found
+
+
+def drop_template_thumbnail(document: DocumentObject) -> None:
+    """python-docx's template carries a thumbnail of another document; a file browser would
+    show it as this paper's first page."""
+    package = document.part.package
+    for rel in list(package.rels.values()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rel.rId)
 
 
 def marking_header(section: Section, marking: str) -> None:

@@ -7,6 +7,7 @@ chart's numbers, and BRAG in words."""
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date
 from io import BytesIO
 
@@ -66,6 +67,8 @@ def test_the_document_has_a_title_a_language_and_headings_in_reading_order(
     # Nothing floats: the reading order is the order on the page.
     assert document.findall(".//wp:anchor", NS) == []
     assert not document.findall(".//w:txbxContent", NS)
+    with zipfile.ZipFile(BytesIO(content)) as package:
+        assert "docProps/thumbnail.jpeg" not in package.namelist()  # the template's, not ours
 
 
 def test_every_table_has_a_marked_repeated_header_row_and_a_caption(changed_plan: Database) -> None:
