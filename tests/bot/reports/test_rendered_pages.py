@@ -39,9 +39,10 @@ class Rendered:
     xlsx_pages: list[str]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rendered]:
-    """The demo's paper as of 31.10.14 as a PDF, and its tracker printed: made once."""
+    """The demo's paper as of 31.10.14 as a PDF, and its tracker printed: made once per
+    worker (a session fixture: tests of other modules may run between these)."""
     from bot.demo import load_demo
 
     clock = MovableClock(datetime(2015, 3, 2, 9, 0, tzinfo=UTC))
