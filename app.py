@@ -47,10 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--board", help="the board's name (default: the first board, or RECS_BOARD)")
     imp.add_argument("--dry-run", action="store_true", help="show what would be imported")
 
-    export = modes.add_parser("export", help="write the board paper")
+    export = modes.add_parser(
+        "export", help="write the board paper (on RECS_CLOCK's day when it is set)"
+    )
     export.add_argument("--review", required=True)
-    export.add_argument("--format", choices=["xlsx", "docx", "csv"], default="docx")
-    export.add_argument("--as-of", dest="as_of")
+    export.add_argument("--format", choices=["xlsx", "docx", "pdf", "csv"], default="docx")
+    export.add_argument("--as-of", dest="as_of", help="as the plan stood at the end of DATE")
+    export.add_argument("--meeting", help="the date of the board meeting the paper goes to")
+    export.add_argument("--marking", help="protective marking (default RECS_PROTECTIVE_MARKING)")
+    export.add_argument("--contact", help='contact officer, e.g. "Jo Bloggs, Business manager"')
     export.add_argument("-o", "--output", type=Path, required=True)
 
     db = modes.add_parser("db", help="database maintenance")
@@ -150,13 +155,22 @@ def run_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
     from bot.errors import UserError
     from bot.rules.dates import parse_day
 
+    # The database's clock is RECS_CLOCK's when it is set: a demo's paper is dated in 2015.
     services = compose.services_for(settings, compose.open_database(settings))
     try:
         as_of = parse_day(args.as_of) if args.as_of else None
-        made = services.reports.export(args.review, args.format, as_of)
+        options = replace(
+            compose.paper_options(settings),
+            meeting_on=parse_day(args.meeting) if args.meeting else None,
+            **({"marking": args.marking} if args.marking else {}),
+            **({"contact": args.contact} if args.contact else {}),
+        )
+        made = services.reports.export(args.review, args.format, as_of, options)
     except UserError as exc:
         print(exc, file=sys.stderr)
         return 2

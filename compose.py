@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.reminders.sweep import Sweeper
+    from bot.reports.paper import PaperOptions
     from console.clock import MovableClock
     from console.shell import Console
     from slack.deps import Deps
@@ -46,7 +48,16 @@ def open_database(settings: Settings, clock: Clock | None = None) -> Database:
 
 
 def services_for(settings: Settings, db: Database) -> Services:
-    return Services(db, db.clock, board_name=settings.recs_board)
+    return Services(db, db.clock, board_name=settings.recs_board, paper=paper_options(settings))
+
+
+def paper_options(settings: Settings) -> PaperOptions:
+    """The deployment's marking and contact officer for every paper it makes."""
+    from bot.reports.paper import PaperOptions
+
+    return PaperOptions(
+        marking=settings.recs_protective_marking, contact=settings.recs_contact_officer
+    )
 
 
 # --- the console ------------------------------------------------------------------------------
@@ -64,7 +75,17 @@ def console(settings: Settings, clock: MovableClock, *, demo: bool = False) -> C
         print(load_demo(db))
     sweeper, on_tick = reminder_tick(db)
     start_background(sweeper)  # reminders also fire each minute of real time
-    return Console(services_for(settings, db), clock, on_tick=on_tick)
+    return Console(services_for(settings, db), clock, on_tick=on_tick, papers=papers_folder(db))
+
+
+def papers_folder(db: Database) -> Path:
+    """Where the console saves papers: beside an SQLite database, else in ./data/papers."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db.url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).resolve().parent / "papers"
+    return Path("data") / "papers"
 
 
 # --- Slack ------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     recs_tz: str = BOARD_DEFAULTS.time_zone  # a new board's time zone
     recs_board: str = "Safeguarding Children Board"
     recs_log_level: str = "INFO"
+    # Board papers: the protective marking on every page, and whom a reader should contact
+    # ("Name, role, phone or email"; by default the board's first admin).
+    recs_protective_marking: str = "OFFICIAL"
+    recs_contact_officer: str | None = None
     # Test and demo only: pins the clock (ISO date-time) so BRAG colours are stable.
     recs_clock: datetime | None = None
     # Agency members from Slack user groups: JSON {"S0123": "Thames Valley Police (TVP)"}.

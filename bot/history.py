@@ -29,6 +29,17 @@ def board_zone(board: Board | None) -> ZoneInfo:
     return ZoneInfo(zone)
 
 
+def zone_named(name: str) -> ZoneInfo:
+    """The zone of that name, or the policy's default for a name no longer known."""
+    return ZoneInfo(TIME_ZONE.read(name))
+
+
+def today_of(now: datetime, board: Board | None) -> date:
+    """The board's today: the date in its own zone (a paper made at 00:30 BST is dated that
+    day, not the UTC day before)."""
+    return now.astimezone(board_zone(board)).date()
+
+
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The first instant after `day` ends in the zone, in UTC: history before it counts."""
     return datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
@@ -44,7 +55,7 @@ class Moment:
 
     @classmethod
     def of(cls, now: datetime, as_of: date | None, board: Board | None) -> Moment:
-        return cls.on(now.astimezone(board_zone(board)).date(), as_of, board)
+        return cls.on(today_of(now, board), as_of, board)
 
     @classmethod
     def on(cls, today: date, as_of: date | None, board: Board | None) -> Moment:
@@ -58,9 +69,7 @@ class Moment:
         return self.cutoff is not None
 
 
-def board_for(
-    session: Session, review_id: int | None, board_id: int | None = None
-) -> Board | None:
+def board_for(session: Session, review_id: int | None, board_id: int | None = None) -> Board | None:
     if board_id is not None:
         return session.get(Board, board_id)
     if review_id is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time
+from pathlib import Path
 from typing import TextIO
 
 from bot.commands.dispatch import CommandRunner, Reply
@@ -37,8 +38,10 @@ class Console:
         *,
         out: TextIO = sys.stdout,
         on_tick: Callable[[], Iterable[str]] | None = None,
+        papers: Path | None = None,
     ) -> None:
         self.services = services
+        self.papers = papers  # where a paper Slack would upload is saved instead
         self.clock = clock
         self.out = out
         self.runner = CommandRunner(services, source=UpdateSource.console)
@@ -103,9 +106,24 @@ class Console:
         for dm in reply.direct_messages:
             self.say(f"  → DM to {dm.user_id}: {dm.text}")
         if reply.upload:
-            self.say(f"  (uploads {reply.upload[0]}; use `python app.py export` here)")
+            self.save_upload(*reply.upload[:2])
         if reply.later:
             self.show(reply.later())
+
+    def save_upload(self, filename: str, content: bytes) -> None:
+        """Saves the file Slack would receive: a paper made on the console's clock, so a demo
+        paper is dated in 2015 like the demo, not on the machine's day."""
+        if self.papers is None:
+            self.say(f"  (uploads {filename})")
+            return
+        self.papers.mkdir(parents=True, exist_ok=True)
+        target = self.papers / Path(filename).name
+        target.write_bytes(content)
+        now = self.clock()
+        self.say(
+            f"  (uploads {filename}; saved as {target}. The same paper from the command line: "
+            f"RECS_CLOCK={now:%Y-%m-%dT%H:%M} python app.py export …)"
+        )
 
     def switch(self, handle: str) -> None:
         found = self.services.reads.person_named(handle)

@@ -3,7 +3,9 @@ moment, rebuilt from their append-only history. One selectable feeds counts, lis
 
 A status is the last `status_to` written before the moment; the at-risk flag is the last
 `at_risk_to` (a completion clears it); a due date is the last move before the moment, or the
-date the first later move started from; the last update is the newest update before it.
+date the first later move started from; the last update is the newest update before it; the
+owner agency, lead officer and text are those the first later change replaced (from the
+audit log, storage.as_of_fields).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, col, select
 
+from storage import as_of_fields as fields
 from storage.built import Built
 from storage.models import (
     OPEN_STATUSES,
@@ -145,9 +148,9 @@ def _state_select(cutoff: Any, day: Any, review_id: Any, board_id: Any) -> Any:
         col(r.review_id).label("review_id"),
         col(r.number).label("number"),
         col(r.label).label("label"),
-        col(r.text).label("text"),
-        col(r.agency_id).label("agency_id"),
-        col(r.lead_officer_id).label("lead_officer_id"),
+        changing.text.label("text"),
+        changing.agency_id.label("agency_id"),
+        changing.lead_officer_id.label("lead_officer_id"),
         changing.status.label("status"),
         changing.at_risk.label("at_risk"),
         changing.due_on.label("due_on"),
@@ -172,6 +175,9 @@ class _ChangingColumns:
     due_on: Any
     timescale: Any
     last_update_at: Any
+    agency_id: Any
+    lead_officer_id: Any
+    text: Any
 
 
 def _current_state() -> _ChangingColumns:
@@ -182,6 +188,9 @@ def _current_state() -> _ChangingColumns:
         due_on=col(r.due_on),
         timescale=col(r.timescale),
         last_update_at=col(r.last_update_at),
+        agency_id=col(r.agency_id),
+        lead_officer_id=col(r.lead_officer_id),
+        text=col(r.text),
     )
 
 
@@ -216,7 +225,16 @@ def _state_before(cutoff: Any) -> _ChangingColumns:
         .correlate(r)
         .scalar_subquery()
     )
-    return _ChangingColumns(status, at_risk, due_on, timescale, last_update_at)
+    return _ChangingColumns(
+        status,
+        at_risk,
+        due_on,
+        timescale,
+        last_update_at,
+        agency_id=fields.field_before(fields.AGENCY, cutoff),
+        lead_officer_id=fields.field_before(fields.LEAD_OFFICER, cutoff),
+        text=fields.field_before(fields.TEXT, cutoff),
+    )
 
 
 def _in_scope(stmt: Any, cutoff: Any, day: Any, review_id: Any, board_id: Any) -> Any:

@@ -336,7 +336,7 @@ def _parse_summary_like(words: list[str], name: str) -> dict[str, object]:
             fields["as_of"], _ = _as_of([word[6:]], 0, name)
         elif name == "summary" and lowered == "public":
             fields["public"] = True
-        elif name == "report" and lowered in {"xlsx", "docx", "csv"}:
+        elif name == "report" and lowered in {"xlsx", "docx", "pdf", "csv"}:
             fields["format"] = lowered
         elif "review" not in fields and re.fullmatch(r"[A-Za-z0-9-]{1,32}", word):
             fields["review"] = word

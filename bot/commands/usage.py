@@ -75,7 +75,7 @@ USAGE: dict[str, UsageEntry] = {
         "/recs summary H as-of 31/10/2014",
     ),
     "report": UsageEntry(
-        "/recs report [review] [xlsx|docx|csv] [as-of DATE]",
+        "/recs report [review] [xlsx|docx|pdf|csv] [as-of DATE]",
         "uploads the board paper to the channel",
         "/recs report H docx as-of 31/10/2014",
     ),

@@ -143,6 +143,9 @@ def _refresh(
             "re-imported from the action plan",
         )
         changes["due_on"] = item.due_on
+    # The values replaced, so a paper as of an earlier day shows the agency, lead officer
+    # and text of that day (storage.as_of_fields); the due date has its own history.
+    before = {name: getattr(rec, name) for name in changes if name != "due_on"}
     for name, value in changes.items():
         if name != "due_on":
             setattr(rec, name, value)
@@ -159,6 +162,7 @@ def _refresh(
             rec.id,
             ref=rec.ref,
             changed=sorted(changes),
+            before=before,
         )
     return bool(changes)
 

@@ -28,9 +28,26 @@ SERIES = (
 LABEL_WIDTH = 34
 
 
+def chart_alt_text(by_agency: dict[str, dict[str, int]], when: str) -> str:
+    """The chart in words, every number in it: "Bar chart of 36 recommendations by owner
+    agency and BRAG rating, as at 31 October 2014: Children's Social Care — 2 green,
+    2 blue; …". Agencies are separated by semicolons, because names hold commas and colons."""
+    total = sum(sum(counts.values()) for counts in by_agency.values())
+    entries = []
+    for agency, counts in by_agency.items():
+        parts = [f"{counts[key]} {name.lower()}" for key, name, _ in SERIES if counts.get(key)]
+        entries.append(f"{agency} — {', '.join(parts) or 'none'}")
+    noun = "recommendation" if total == 1 else "recommendations"
+    return (
+        f"Bar chart of {total} {noun} by owner agency and BRAG rating, {when}: "
+        + "; ".join(entries)
+        + "."
+    )
+
+
 def brag_chart_png(by_agency: dict[str, dict[str, int]], title: str) -> bytes:
     agencies = list(by_agency)[::-1]  # the first agency at the top
-    height = max(2.0, 0.3 * len(agencies) + 1.1)
+    height = max(2.0, 0.42 * len(agencies) + 1.1)  # room for a label on two lines
     figure = Figure(figsize=(10, height), dpi=150)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -50,7 +67,7 @@ def brag_chart_png(by_agency: dict[str, dict[str, int]], title: str) -> bytes:
                     ha="center",
                     va="center",
                     fontsize=8,
-                    color="white" if key != "amber" else "black",
+                    color="black",  # 4.5:1 or more on every bar colour; white is not
                 )
         lefts = [left + n for left, n in zip(lefts, counts, strict=True)]
     axes.set_title(title, fontsize=11, loc="left")
@@ -58,8 +75,12 @@ def brag_chart_png(by_agency: dict[str, dict[str, int]], title: str) -> bytes:
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.tick_params(axis="y", labelsize=8)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(ncols=5, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    # The key below the bars, clear of a long title; "tight" keeps it inside the image.
+    axes.legend(
+        ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.35 / height * 2), frameon=False,
+        fontsize=8,
+    )  # fmt: skip
     figure.tight_layout()
     out = BytesIO()
-    figure.savefig(out, format="png", metadata={"Software": None})
+    figure.savefig(out, format="png", metadata={"Software": None}, bbox_inches="tight")
     return out.getvalue()

@@ -13,7 +13,8 @@ from bot import history
 from bot.errors import UserError
 from bot.reports.csv import tracker_csv
 from bot.reports.docx import board_paper_docx
-from bot.reports.paper import BoardPaper, build_paper
+from bot.reports.paper import BoardPaper, PaperOptions, build_paper
+from bot.reports.pdf import board_paper_pdf, require_libreoffice
 from bot.reports.xlsx import tracker_xlsx
 from bot.rules.permissions import Act, Actor, require
 from bot.services.access import board_roles
@@ -25,10 +26,11 @@ from storage.models import IssuedReport, Review
 
 WRITERS: dict[str, Callable[[BoardPaper], bytes]] = {
     "docx": board_paper_docx,
+    "pdf": board_paper_pdf,
     "xlsx": tracker_xlsx,
     "csv": tracker_csv,
 }
-KINDS = {"docx": "board paper", "xlsx": "tracker", "csv": "tracker"}
+KINDS = {"docx": "board paper", "pdf": "board paper", "xlsx": "tracker", "csv": "tracker"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,11 @@ def check_format(fmt: str) -> str:
     fmt = fmt.lower().lstrip(".")
     if fmt not in WRITERS:
         raise UserError(
-            f"'{fmt[:10]}' is not a paper format: use docx, xlsx or csv.",
+            f"'{fmt[:10]}' is not a paper format: use docx, pdf, xlsx or csv.",
             example="/recs report H docx as-of 31/10/2014",
         )
+    if fmt == "pdf":
+        require_libreoffice()  # refused before Slack's ack, not after
     return fmt
 
 
@@ -60,11 +64,16 @@ def title_for(paper_title: str, fmt: str, day: date) -> str:
 
 
 def produce(
-    session: Session, review_code: str, fmt: str, as_of: date | None, now: datetime
+    session: Session,
+    review_code: str,
+    fmt: str,
+    as_of: date | None,
+    now: datetime,
+    options: PaperOptions | None = None,
 ) -> tuple[PaperFile, BoardPaper]:
     """The paper built afresh from the database (and the history, for a past date)."""
     fmt = check_format(fmt)
-    paper = build_paper(session, review_code, as_of, now)
+    paper = build_paper(session, review_code, as_of, now, options)
     content = WRITERS[fmt](paper)
     return (
         PaperFile(
@@ -101,7 +110,12 @@ def require_issuer(session: Session, actor: Actor, review: Review) -> None:
 
 
 def issue(
-    uow: UnitOfWork, actor: Actor, review_code: str, fmt: str, as_of: date | None
+    uow: UnitOfWork,
+    actor: Actor,
+    review_code: str,
+    fmt: str,
+    as_of: date | None,
+    options: PaperOptions | None = None,
 ) -> PaperFile:
     """Issues the paper to the board and records it. A paper already issued for a day that
     has ended is produced again exactly as it was issued, not rebuilt."""
@@ -129,7 +143,7 @@ def issue(
                 frozen.as_of,
                 reissued=True,
             )
-    made, paper = produce(uow.session, review.code, fmt, moment.as_of, uow.now)
+    made, paper = produce(uow.session, review.code, fmt, moment.as_of, uow.now, options)
     record = IssuedReport(
         review_id=review.id,  # type: ignore[arg-type]
         format=fmt,

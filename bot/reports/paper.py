@@ -1,5 +1,6 @@
 """The one builder behind every board paper: the rows of a review's plan as they stood at the
-end of a day (or now), with their latest progress, evidence, updates and due-date moves.
+end of a day (or now), with their latest progress, evidence, updates and due-date moves, and
+the summary's figures read from the same state.
 
 The XLSX, DOCX and CSV writers only lay this out; none of them reads the database.
 """
@@ -8,20 +9,42 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from bot import history, services
 from bot.rules.brag import Thresholds
-from bot.rules.lifecycle import OPEN_STATUSES, status_words
+from bot.rules.lifecycle import status_words
 from bot.services.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries
-from storage.models import DueDateChange, EvidenceState, ProgressUpdate, Status
+from storage.models import (
+    OPEN_STATUSES,
+    Board,
+    BoardRoleKind,
+    DueDateChange,
+    EvidenceState,
+    ProgressUpdate,
+    Status,
+)
 
 HIDDEN_EVIDENCE = {EvidenceState.withdrawn.value, EvidenceState.rejected.value}
+DEFAULT_MARKING = "OFFICIAL"  # the Government Security Classifications' everyday marking
+
+# How a colour reads in words, so colour is never the only carrier of a rating.
+BRAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue", "grey": "Closed"}
+
+
+@dataclass(frozen=True)
+class PaperOptions:
+    """What a paper says that the plan's data does not: its marking, the meeting it goes to,
+    and whom to contact (by default the board's business manager, its first admin)."""
+
+    marking: str = DEFAULT_MARKING
+    meeting_on: date | None = None
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,8 +76,13 @@ class TrackerRow:
 
     @property
     def status_words(self) -> str:
+        """`In progress (at risk)`: the status as a board reads it."""
         words = status_words(self.status)
-        return words + (" (at risk)" if self.at_risk else "")
+        return words[:1].upper() + words[1:] + (" (at risk)" if self.at_risk else "")
+
+    @property
+    def brag_word(self) -> str:
+        return BRAG_WORDS.get(self.brag, self.brag.title())
 
 
 @dataclass(frozen=True)
@@ -83,12 +111,20 @@ class BoardPaper:
     review_code: str
     review_title: str
     board_name: str
-    day: date  # the paper's date: the as-of date, or today
+    day: date  # the day judged: the as-of date, or today
     as_of: date | None  # set when rebuilt from history
     summary: BoardSummary
     rows: list[TrackerRow]
     updates: list[UpdateLine] = field(default_factory=list)
     moves: list[DueMove] = field(default_factory=list)
+    prepared_on: date | None = None  # the day the paper was made (today in the board's zone)
+    review_kind: str = "other"
+    published_on: date | None = None
+    zone: str = "Europe/London"  # the board's: times are shown in it
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    marking: str = DEFAULT_MARKING
+    meeting_on: date | None = None
+    contact: str = ""
 
     @property
     def title(self) -> str:
@@ -107,8 +143,28 @@ class BoardPaper:
             if r.status in OPEN_STATUSES and r.due_on is not None and r.due_on < self.day
         ]
 
+    @property
+    def for_sign_off(self) -> list[TrackerRow]:
+        """Reported complete, awaiting the chair's assurance."""
+        return [r for r in self.rows if r.status == Status.completed]
+
+    @property
+    def at_risk(self) -> list[TrackerRow]:
+        return [r for r in self.rows if r.at_risk and r.status in OPEN_STATUSES]
+
+    def moves_since(self, since: date | None) -> list[DueMove]:
+        """The moves from the start of `since` in the board's zone (all, with no date)."""
+        if since is None:
+            return list(self.moves)
+        start = history.end_of_day(since - timedelta(days=1), history.zone_named(self.zone))
+        return [m for m in self.moves if m.changed_at >= start]
+
     def days_overdue(self, row: TrackerRow) -> int:
         return (self.day - row.due_on).days if row.due_on else 0
+
+    def local(self, moment: datetime) -> datetime:
+        """A stored (UTC) time in the board's zone, without its zone: what a reader expects."""
+        return moment.astimezone(history.zone_named(self.zone)).replace(tzinfo=None)
 
     def to_json(self) -> str:
         """The paper's facts, stored with an issued paper so what the board saw is on record."""
@@ -120,23 +176,60 @@ class BoardPaper:
             "moves": [asdict(m) for m in self.moves],
             "by_status": self.summary.by_status,
             "by_brag": self.summary.by_brag,
+            "by_agency": self.summary.by_agency,
+            "marking": self.marking,
         }
         return json.dumps(facts, default=str, sort_keys=True)
 
 
 def build_paper(
-    session: Session, review_code: str, as_of: date | None, now: datetime
+    session: Session,
+    review_code: str,
+    as_of: date | None,
+    now: datetime,
+    options: PaperOptions | None = None,
 ) -> BoardPaper:
-    """The paper for a review, now or as it stood at the end of `as_of` in the board's zone."""
+    """The paper for a review, now or as it stood at the end of `as_of` in the board's zone.
+
+    The figures (the summary) and the rows read the same state: one `Moment`, taken from
+    `now` in the board's zone, decides both."""
+    options = options or PaperOptions()
     review = services.get_review(session, review_code)
     board = history.board_for(session, review.id)
     moment = history.Moment.of(now, as_of, board)
+    today = history.today_of(now, board)
     thresholds = Thresholds.of(board)
     summary = board_summary(
-        session, review.id, review.title, moment.today, thresholds, as_of=moment.as_of
+        session, review.id, review.title, today, thresholds, as_of=moment.as_of, board=board
     )
     summary.review_code = review.code
-    state = history.state_of(session, review.id, moment)
+    rows, updates, moves = _plan_rows(session, review.id, moment, thresholds)  # type: ignore[arg-type]
+    return BoardPaper(
+        review_code=review.code,
+        review_title=review.title,
+        board_name=board.name if board else "",
+        day=moment.today,
+        as_of=moment.as_of,
+        summary=summary,
+        rows=rows,
+        updates=updates,
+        moves=moves,
+        prepared_on=today,
+        review_kind=str(review.kind),
+        published_on=review.published_on,
+        zone=history.board_zone(board).key,
+        thresholds=thresholds,
+        marking=options.marking.strip() or DEFAULT_MARKING,
+        meeting_on=options.meeting_on,
+        contact=options.contact or _business_manager(session, board),
+    )
+
+
+def _plan_rows(
+    session: Session, review_id: int, moment: history.Moment, thresholds: Thresholds
+) -> tuple[list[TrackerRow], list[UpdateLine], list[DueMove]]:
+    """Each recommendation as it stood, with its history up to the moment."""
+    state = history.state_of(session, review_id, moment)
     brag = history.brag_over(state, moment.today, thresholds)
     states, _ = state_queries.state_rows(session, state, brag)
     ids = [s.id for s in states]
@@ -147,18 +240,23 @@ def build_paper(
     people = {u.author_id for u in updates} | {m.changed_by_id for m in moves}
     names = queries.names_of(session, people)
     refs = {s.id: s.ref for s in states}
-    rows = [_row(s, latest.get(s.id), evidence.get(s.id, [])) for s in states]
-    return BoardPaper(
-        review_code=review.code,
-        review_title=review.title,
-        board_name=board.name if board else "",
-        day=moment.today,
-        as_of=moment.as_of,
-        summary=summary,
-        rows=rows,
-        updates=[_update_line(u, refs, names) for u in updates],
-        moves=[_due_move(m, refs, names) for m in moves],
+    return (
+        [_row(s, latest.get(s.id), evidence.get(s.id, [])) for s in states],
+        [_update_line(u, refs, names) for u in updates],
+        [_due_move(m, refs, names) for m in moves],
     )
+
+
+def _business_manager(session: Session, board: Board | None) -> str:
+    """The board's first admin (PRODUCT.md: the board business manager), with an email."""
+    if board is None or board.id is None:
+        return ""
+    admins = queries.people_with_role(session, board.id, BoardRoleKind.admin)
+    if not admins:
+        return ""
+    admin = admins[0]
+    email = f", {admin.email}" if admin.email else ""
+    return f"{admin.name}, Board business manager{email}"
 
 
 def _evidence_shown(

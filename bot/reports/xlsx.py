@@ -1,21 +1,22 @@
-"""The XLSX action-plan tracker: one row per recommendation with its BRAG cell coloured, a
-frozen header and filters; a second sheet with every update and a third with every piece of
-evidence, each a hyperlink."""
+"""The XLSX action-plan tracker: one row per recommendation with its BRAG rating as a word on
+its colour, a frozen header and filters; a sheet with every update and one with every piece
+of evidence (each a hyperlink), in the board's local time; and a key to the BRAG ratings.
+
+Printed, each sheet is landscape, one page wide with its header row repeated, and each row is
+as tall as its wrapped text (openpyxl does not measure text, so `xlsx_layout` estimates it).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
 from io import BytesIO
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.reports.paper import BoardPaper, TrackerRow
+from bot.reports import wording
+from bot.reports.paper import BRAG_WORDS, BoardPaper, TrackerRow
+from bot.reports.xlsx_layout import FONT, Column, finish, header, link, put
 
 # Fill colours a printed tracker reads well in, strong enough to tell apart in greyscale.
 BRAG_FILLS = {
@@ -25,42 +26,74 @@ BRAG_FILLS = {
     "green": "A9D08E",
     "grey": "D9D9D9",
 }
-HEADER_FILL = "1F3864"
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
-# (heading, width in characters, wrap)
-TRACKER_COLUMNS: tuple[tuple[str, int, bool], ...] = (
-    ("Ref", 8, False),
-    ("Label", 8, False),
-    ("Recommendation", 60, True),
-    ("Owner agency", 28, True),
-    ("Lead officer", 18, True),
-    ("Due", 12, False),
-    ("Timescale", 20, True),
-    ("Original timescale", 20, True),
-    ("Status", 16, True),
-    ("BRAG", 9, False),
-    ("Latest update", 60, True),
-    ("Update date", 12, False),
-    ("Evidence", 40, True),
-    ("Due-date moves", 10, False),
+# The board's columns first: those a printed page holds (`TRACKER_PRINTED`), then the detail.
+TRACKER_COLUMNS: tuple[Column, ...] = (
+    Column("Ref", 7),
+    Column("Label", 7),
+    Column("Recommendation", 42, wrap=True),
+    Column("Owner agency", 20, wrap=True),
+    Column("Lead officer", 14, wrap=True),
+    Column("Status", 13, wrap=True),
+    Column("BRAG", 8),
+    Column("Due", 11),
+    Column("Latest update", 42, wrap=True),
+    Column("Update date", 11),
+    Column("Timescale", 18, wrap=True),
+    Column("Original timescale", 18, wrap=True),
+    Column("Evidence", 36, wrap=True),
+    Column("Due-date moves", 9),
 )
-UPDATE_COLUMNS: tuple[tuple[str, int, bool], ...] = (
-    ("Ref", 8, False),
-    ("When (UTC)", 17, False),
-    ("Author", 18, True),
-    ("Status to", 14, False),
-    ("Source", 14, False),
-    ("Update", 90, True),
-)
-EVIDENCE_COLUMNS: tuple[tuple[str, int, bool], ...] = (
-    ("Ref", 8, False),
-    ("Posted (UTC)", 17, False),
-    ("State", 12, False),
-    ("Link", 60, True),
-    ("Description", 60, True),
-)
+TRACKER_PRINTED = 10
+BRAG_COLUMN = 7
+EVIDENCE_COLUMN = 13
+
+
+def update_columns(zone_label: str) -> tuple[Column, ...]:
+    return (
+        Column("Ref", 8),
+        Column(f"When ({zone_label})", 17),
+        Column("Author", 18, wrap=True),
+        Column("Status set", 14, wrap=True),
+        Column("Source", 16, wrap=True),
+        Column("Update", 70, wrap=True),
+    )
+
+
+def evidence_columns(zone_label: str) -> tuple[Column, ...]:
+    return (
+        Column("Ref", 8),
+        Column(f"Posted ({zone_label})", 17),
+        Column("State", 12),
+        Column("Link", 50, wrap=True),
+        Column("Description", 50, wrap=True),
+    )
+
+
+def tracker_values(row: TrackerRow) -> list[object]:
+    """A row of the tracker, in `TRACKER_COLUMNS` order (the CSV writes the same)."""
+    first = row.evidence[0] if row.evidence else None
+    evidence_text = ""
+    if first:
+        evidence_text = first.description or first.url
+        if len(row.evidence) > 1:
+            evidence_text += f" (+{len(row.evidence) - 1} more: see Evidence sheet)"
+    return [
+        row.ref,
+        row.label,
+        row.text,
+        row.agency,
+        row.lead_officer,
+        row.status_words,
+        row.brag_word.upper(),
+        row.due_on,
+        row.latest_update,
+        row.latest_update_at.date() if row.latest_update_at else None,
+        row.timescale,
+        row.original_timescale,
+        evidence_text,
+        row.due_moves,
+    ]
 
 
 def tracker_xlsx(paper: BoardPaper) -> bytes:
@@ -68,110 +101,97 @@ def tracker_xlsx(paper: BoardPaper) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Tracker"
-    _header(sheet, TRACKER_COLUMNS)
-    for index, row in enumerate(paper.rows, start=2):
-        _tracker_row(sheet, index, row)
-    _finish(sheet, TRACKER_COLUMNS, len(paper.rows))
-
-    updates = book.create_sheet("Updates")
-    _header(updates, UPDATE_COLUMNS)
-    for index, u in enumerate(paper.updates, start=2):
-        _put(updates, index, [u.ref, _naive(u.at), u.author, u.status_to or "", u.source, u.text])
-    _finish(updates, UPDATE_COLUMNS, len(paper.updates))
-
-    evidence = book.create_sheet("Evidence")
-    _header(evidence, EVIDENCE_COLUMNS)
-    index = 2
-    for row in paper.rows:
-        for item in row.evidence:
-            _put(
-                evidence,
-                index,
-                [row.ref, _naive(item.posted_at), item.state, item.url, item.description],
-            )
-            _link(evidence.cell(index, 4), item.url)
-            index += 1
-    _finish(evidence, EVIDENCE_COLUMNS, index - 2)
-
-    book.properties.title = paper.title
+    _tracker(sheet, paper)
+    _updates(book.create_sheet("Updates"), paper)
+    _evidence(book.create_sheet("Evidence"), paper)
+    _key(book.create_sheet("Key"), paper)
+    book.properties.title = f"{paper.title}: tracker at {wording.day_text(paper.day)}"
     book.properties.creator = "recs"
+    book.properties.category = paper.marking
+    book.properties.language = "en-GB"
     out = BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _tracker_row(sheet: Worksheet, index: int, row: TrackerRow) -> None:
-    first = row.evidence[0] if row.evidence else None
-    evidence_text = ""
-    if first:
-        evidence_text = first.description or first.url
-        if len(row.evidence) > 1:
-            evidence_text += f" (+{len(row.evidence) - 1} more: see Evidence sheet)"
-    _put(
+def zone_label(paper: BoardPaper) -> str:
+    return "UK time" if paper.zone == "Europe/London" else paper.zone
+
+
+def _tracker(sheet: Worksheet, paper: BoardPaper) -> None:
+    header(sheet, TRACKER_COLUMNS)
+    for index, row in enumerate(paper.rows, start=2):
+        put(sheet, index, tracker_values(row))
+        brag = sheet.cell(index, BRAG_COLUMN)
+        brag.fill = PatternFill("solid", start_color=BRAG_FILLS.get(row.brag, "FFFFFF"))
+        brag.font = Font(name=FONT, bold=True)
+        if row.evidence:
+            link(sheet.cell(index, EVIDENCE_COLUMN), row.evidence[0].url)
+    detail = ", ".join(c.title.lower() for c in TRACKER_COLUMNS[TRACKER_PRINTED:])
+    finish(
         sheet,
-        index,
-        [
-            row.ref,
-            row.label,
-            row.text,
-            row.agency,
-            row.lead_officer,
-            row.due_on,
-            row.timescale,
-            row.original_timescale,
-            row.status_words,
-            row.brag.upper(),
-            row.latest_update,
-            row.latest_update_at.date() if row.latest_update_at else None,
-            evidence_text,
-            row.due_moves,
-        ],
+        TRACKER_COLUMNS,
+        len(paper.rows),
+        paper,
+        printed=TRACKER_PRINTED,
+        note=f"Not printed: {detail} (in the file).",
     )
-    brag = sheet.cell(index, 10)
-    brag.fill = PatternFill("solid", start_color=BRAG_FILLS.get(row.brag, "FFFFFF"))
-    brag.font = Font(bold=True)
-    if first:
-        _link(sheet.cell(index, 13), first.url)
 
 
-def _header(sheet: Worksheet, columns: Sequence[tuple[str, int, bool]]) -> None:
-    for number, (title, width, _wrap) in enumerate(columns, start=1):
-        cell = sheet.cell(1, number, title)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", start_color=HEADER_FILL)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(number)].width = width
+def _updates(sheet: Worksheet, paper: BoardPaper) -> None:
+    columns = update_columns(zone_label(paper))
+    header(sheet, columns)
+    for index, u in enumerate(paper.updates, start=2):
+        put(
+            sheet,
+            index,
+            [
+                u.ref,
+                paper.local(u.at),
+                u.author,
+                wording.status_label(u.status_to),
+                wording.SOURCE_WORDS.get(u.source, u.source),
+                u.text,
+            ],
+        )
+    finish(sheet, columns, len(paper.updates), paper)
 
 
-def _put(sheet: Worksheet, index: int, values: Sequence[Any]) -> None:
-    for number, value in enumerate(values, start=1):
-        cell = sheet.cell(index, number, value)
-        if isinstance(value, datetime):
-            cell.number_format = DATETIME_FORMAT
-        elif isinstance(value, date):
-            cell.number_format = DATE_FORMAT
+def _evidence(sheet: Worksheet, paper: BoardPaper) -> None:
+    columns = evidence_columns(zone_label(paper))
+    header(sheet, columns)
+    index = 2
+    for row in paper.rows:
+        for item in row.evidence:
+            values = [row.ref, paper.local(item.posted_at), item.state.capitalize(), item.url]
+            put(sheet, index, [*values, item.description])
+            link(sheet.cell(index, 4), item.url)
+            index += 1
+    finish(sheet, columns, index - 2, paper)
 
 
-def _finish(sheet: Worksheet, columns: Sequence[tuple[str, int, bool]], rows: int) -> None:
-    sheet.freeze_panes = "A2"
-    last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A1:{last}{rows + 1}"
-    for number, (_title, _width, wrap) in enumerate(columns, start=1):
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
-            cell.alignment = Alignment(vertical="top", wrap_text=wrap)
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-
-
-def _link(cell: Any, url: str) -> None:
-    if url.startswith(("http://", "https://")):
-        cell.hyperlink = url
-        cell.font = Font(color="0563C1", underline="single")
-
-
-def _naive(moment: datetime) -> datetime:
-    # Excel has no time zones; the heading says UTC.
-    return moment.replace(tzinfo=None)
+def _key(sheet: Worksheet, paper: BoardPaper) -> None:
+    """What each BRAG rating means, on its colour: the legend a printed tracker needs."""
+    t = paper.thresholds
+    meanings = {
+        "red": "Past its due date and not complete.",
+        "amber": f"Flagged at risk, or due within {t.due_within_days} days and not started, "
+        f"or no update for {t.stale_days} days.",
+        "green": "On track: open, and none of the above.",
+        "blue": "Completed, assured or embedded.",
+        "grey": "Closed: not implemented, or superseded by another recommendation.",
+    }
+    columns = (Column("BRAG", 10), Column("Meaning", 80, wrap=True))
+    header(sheet, columns)
+    for index, (brag, meaning) in enumerate(meanings.items(), start=2):
+        put(sheet, index, [BRAG_WORDS[brag].upper(), meaning])
+        cell = sheet.cell(index, 1)
+        cell.fill = PatternFill("solid", start_color=BRAG_FILLS[brag])
+        cell.font = Font(name=FONT, bold=True)
+    notes = [
+        f"Rated {wording.when_phrase(paper)}; the board's thresholds.",
+        "Times on the Updates and Evidence sheets are the board's local time.",
+    ]
+    for offset, note in enumerate(notes, start=len(meanings) + 3):
+        sheet.cell(offset, 1, note).alignment = Alignment(wrap_text=False)
+    finish(sheet, columns, len(meanings), paper, filters=False)

@@ -107,7 +107,7 @@ class Reads(UseCases):
 
     def summary(self, code: str | None, as_of: object = None) -> BoardSummary:
         with self.reading() as uow:
-            result = summary.review_summary(uow.session, code, self.today(), as_of=as_of)  # type: ignore[arg-type]
+            result = summary.review_summary(uow.session, code, uow.now, as_of=as_of)  # type: ignore[arg-type]
         result.review_code = code.upper() if code else None
         return result
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.services.boards import Boards
 from bot.services.evidence import EvidenceUseCases
 from bot.services.imports import Imports
@@ -11,6 +13,9 @@ from bot.services.recommendations import Recommendations
 from bot.services.reminders import Reminders
 from bot.services.reports import Reports
 from storage.db import Clock, Database
+
+if TYPE_CHECKING:
+    from bot.reports.paper import PaperOptions
 
 
 class Services:
@@ -22,6 +27,7 @@ class Services:
         clock: Clock | None = None,
         *,
         board_name: str = "Safeguarding Children Board",
+        paper: PaperOptions | None = None,
     ) -> None:
         self.db = db
         self.clock: Clock = clock or db.clock
@@ -30,6 +36,6 @@ class Services:
         self.people = People(db, self.clock)
         self.boards = Boards(db, self.clock)
         self.reads = Reads(db, self.clock)
-        self.reports = Reports(db, self.clock)
+        self.reports = Reports(db, self.clock, paper)
         self.imports = Imports(db, self.clock, board_name=board_name)
         self.reminders = Reminders(db, self.clock)

@@ -4,7 +4,7 @@ since the last board meeting, from SQL aggregates, now or as of the end of a pas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -59,16 +59,18 @@ class BoardSummary:
 
 
 def review_summary(
-    session: Session, code: str | None, today: date, *, as_of: date | None = None
+    session: Session, code: str | None, now: datetime, *, as_of: date | None = None
 ) -> BoardSummary:
     """`/recs summary [CODE]`: a review's summary, or every review's; the review and its
-    board read in one statement (its thresholds, zone and last meeting come from the board)."""
+    board read in one statement (its thresholds, zone and last meeting come from the board).
+    Judged on the board's day at `now`, as the board paper is: just after midnight in
+    London it is already tomorrow there."""
     review, board = reads.review_in_scope(session, code)
     return board_summary(
         session,
         review.id if review else None,
         reads.review_title(review),
-        today,
+        history.today_of(now, board),
         Thresholds.of(board),
         as_of=as_of,
         board=board,

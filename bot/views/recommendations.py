@@ -113,10 +113,15 @@ def detail_blocks(d: RecommendationDetail, today: date, *, can_act: bool = True)
         blocks.append(context("Themes: " + ", ".join(escape(t) for t in d.themes)))
     history = d.history()
     blocks.append(divider())
-    blocks.append(section(f"*History* ({len(history)} entries)"))
-    if len(history) > HISTORY_SHOWN:
+    count = len(history)
+    blocks.append(section(f"*History* ({count} {'entry' if count == 1 else 'entries'})"))
+    if count > HISTORY_SHOWN:
+        earlier = count - HISTORY_SHOWN
         blocks.append(
-            context(f"{len(history) - HISTORY_SHOWN} earlier entries are in the board report.")
+            context(
+                f"{earlier} earlier {'entry is' if earlier == 1 else 'entries are'} in the "
+                "board report."
+            )
         )
     for entry in history[-HISTORY_SHOWN:]:
         blocks.append(

@@ -114,7 +114,7 @@ def test_parses(text: str, expected: c.Command) -> None:
         ("evidence H-27 not-a-link", "/recs evidence"),
         ("reject H-27", "/recs reject"),
         ("summary as-of yesterday-ish", "/recs summary"),
-        ("report H pdf", "/recs report"),
+        ("report H odt", "/recs report"),
         ("away", "/recs away"),
         ("away until never", "/recs away"),
         ("sample 0", "/recs sample"),
