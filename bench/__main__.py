@@ -21,9 +21,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-# Imported first: bench.queries reaches bot.commands before bot.services, an order in which
-# bot.views' modules import each other half-initialised.
-import bot.services  # noqa: F401
 from bench import ack, common, import_fidelity, queries, reports, sweep
 
 
@@ -39,6 +36,10 @@ def machine() -> dict[str, Any]:
 
 def verdicts(results: dict[str, Any]) -> list[list[str]]:
     """Each acceptance target beside what this run measured."""
+    return _ack_verdicts(results) + _other_verdicts(results)
+
+
+def _ack_verdicts(results: dict[str, Any]) -> list[list[str]]:
     rows: list[list[str]] = []
     for kind, sizes in results.get("ack", {}).items():
         largest = max(sizes, key=int)
@@ -62,6 +63,11 @@ def verdicts(results: dict[str, Any]) -> list[list[str]]:
         ]
         if across:
             rows.append([f"  beyond the targets: across all reviews ({kind})", "; ".join(across)])
+    return rows
+
+
+def _other_verdicts(results: dict[str, Any]) -> list[list[str]]:
+    rows: list[list[str]] = []
     for kind, runs in results.get("sweep", {}).items():
         big, small = runs[-1], runs[0]
         rows.append(
@@ -102,7 +108,7 @@ def verdicts(results: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="recs benchmarks")
     parser.add_argument("--quick", action="store_true", help="N = 1,000, few requests")
     parser.add_argument("--requests", type=int, help="requests per command (default 300)")
@@ -111,7 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         help="comma-separated subset: queries,ack,sweep,reports,fidelity (default all)",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     kinds = ["sqlite"]
     if not args.no_postgres and common.pg_available():
         kinds.append("postgresql")
@@ -147,6 +157,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["seeding"] = (results.get("seeding", []) if args.only else []) + common.SEED_TIMES
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["verdicts"] = verdicts(results)
+    print_summary(results)
+    common.RESULTS.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"\nwrote {out.relative_to(common.REPO)} ({results['seconds']:.0f} s)")
+    return 0
+
+
+def print_summary(results: dict[str, Any]) -> None:
     print("\nAcceptance targets and this run's figures")
     print(common.table(["target", "measured"], results["verdicts"]))
     if common.SEED_TIMES:
@@ -160,10 +178,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ],
             )
         )
-    common.RESULTS.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, default=str) + "\n")
-    print(f"\nwrote {out.relative_to(common.REPO)} ({results['seconds']:.0f} s)")
-    return 0
 
 
 if __name__ == "__main__":
