@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.commands.dispatch import CommandRunner
-from bot.services import Services
+from bot.services.suite import Services
 from bot.views.blocks import as_dicts
 from storage.db import Database
 from tests.bot.reports import readers

@@ -12,7 +12,7 @@ import pytest
 
 import app
 from bot.commands.dispatch import CommandRunner
-from bot.services import Services
+from bot.services.suite import Services
 from bot.views.blocks import as_dicts
 from console.clock import MovableClock
 from console.shell import Console

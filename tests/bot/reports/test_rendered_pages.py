@@ -19,7 +19,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.reports.pdf import libreoffice, to_pdf
-from bot.services import Services
+from bot.services.suite import Services
 from console.clock import MovableClock
 from storage.db import Database
 from tests import databases
