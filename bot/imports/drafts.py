@@ -49,6 +49,7 @@ class Draft:
     created_by_id: str
     recommendations: list[ParsedRecommendation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    summary: str | None = None  # the parse as a whole: found, agencies, doubts, gaps
 
     @property
     def is_open(self) -> bool:
@@ -87,7 +88,7 @@ def create_draft(
         review_title=(title or "").strip()[:200] or None,
         source=source[:200],
         state=OPEN,
-        data=_dump(parsed.recommendations, parsed.warnings),
+        data=_dump(parsed.recommendations, parsed.warnings, parsed.summary),
     )
     uow.session.add(row)
     uow.session.flush()
@@ -142,7 +143,7 @@ def correct(
     else:
         rec.due_on = rec.timescale = None
     rec.confidence, rec.reasons = 1.0, [CORRECTED]
-    row.data = _dump(draft.recommendations, draft.warnings)
+    row.data = _dump(draft.recommendations, draft.warnings, draft.summary)
     row.updated_at = uow.now
     uow.session.add(row)
     services.audit(
@@ -220,9 +221,13 @@ def _claim(uow: UnitOfWork, row: ImportDraft, state: str) -> None:
     uow.session.refresh(row)
 
 
-def _dump(recs: list[ParsedRecommendation], warnings: list[str]) -> str:
+def _dump(recs: list[ParsedRecommendation], warnings: list[str], summary: str | None) -> str:
     return json.dumps(
-        {"recommendations": [dataclasses.asdict(r) for r in recs], "warnings": warnings},
+        {
+            "recommendations": [dataclasses.asdict(r) for r in recs],
+            "warnings": warnings,
+            "summary": summary,
+        },
         default=str,
     )
 
@@ -247,4 +252,5 @@ def _draft(row: ImportDraft) -> Draft:
         created_by_id=row.created_by_id,
         recommendations=[_load(item) for item in data.get("recommendations", [])],
         warnings=list(data.get("warnings", [])),
+        summary=data.get("summary"),
     )

@@ -176,8 +176,9 @@ def _summary(draft: Draft, page: int, pages: int) -> str:
         else " All read with full confidence."
     )
     where = f" Page {page + 1} of {pages}." if pages > 1 else ""
+    read = f" Read: {escape(draft.summary)}." if draft.summary else ""
     return (
-        f"*{len(draft.recommendations)}* recommendations from {escape(draft.source)}."
+        f"*{len(draft.recommendations)}* recommendations from {escape(draft.source)}.{read}"
         f"{checks}{where} Nothing is imported until you press *Import all*."
     )
 

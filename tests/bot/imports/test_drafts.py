@@ -149,3 +149,10 @@ def test_pasted_pieces_join_at_line_ends() -> None:
     assert import_drafts.pasted_text(["7 RECOMMENDATIONS\n", "", "1. TVP should act.\n"]) == (
         "7 RECOMMENDATIONS\n1. TVP should act."
     )
+
+
+def test_the_preview_reports_the_parse_as_a_whole(demo_db: Database) -> None:
+    draft = new_draft(demo_db)
+    assert draft.summary and draft.summary.startswith("found 36 recommendations under")
+    text = str([b.to_dict() for b in views.preview_blocks(draft)])
+    assert draft.summary in text
