@@ -129,21 +129,3 @@ def test_a_list_of_300_paginates_within_slack_limits(
             ).all()
         )
     assert sorted(seen) == sorted(refs) and len(refs) == 300
-
-
-def test_each_kind_of_request_goes_to_the_app_that_answers_it() -> None:
-    """serve answers commands, clicks and events on return (no 10 ms poll), and views and
-    shortcuts through bolt's default app: the router tells them apart by the body alone."""
-    from urllib.parse import urlencode
-
-    from slack.apps import CLICK, COMMAND, EVENT, OTHER, kind_of
-
-    def form(payload: dict[str, object]) -> bytes:
-        return urlencode({"payload": json.dumps(payload)}).encode()
-
-    assert kind_of(b'{"type": "event_callback"}', True) == EVENT
-    assert kind_of(urlencode({"command": "/recs", "user_id": "U1"}).encode(), False) == COMMAND
-    assert kind_of(form({"type": "block_actions", "actions": []}), False) == CLICK
-    assert kind_of(form({"type": "view_submission"}), False) == OTHER
-    assert kind_of(form({"type": "message_action"}), False) == OTHER
-    assert kind_of(form(["not", "an", "object"]), False) is None  # type: ignore[arg-type]
