@@ -11,12 +11,15 @@ import json
 import logging
 import uuid
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltResponse, Respond
+from slack_bolt.authorization import AuthorizeResult
 
 import handlers
 from bot.commands.replies import TRY_AGAIN
 from handlers import actions, commands, events, home
+from slack.actors import WorkspaceUnknown
 from slack.deps import Deps
+from slack.replies import answer, refusal
 from slack.router import EVENTS_PATH, HEALTH_PATH, WsgiApp, wsgi_app
 from storage.db import is_connection_error
 
@@ -38,9 +41,15 @@ def build_app(deps: Deps) -> App:
 
 
 def _bolt_app(deps: Deps, *, answer_on_return: bool = False, command: bool = False) -> App:
+    def authorize(enterprise_id: str | None) -> AuthorizeResult:
+        # The installation recs knows (slack.actors), not a second auth.test of bolt's own
+        # that could answer differently; while it is unknown, requests are refused.
+        return deps.actors.authorization(enterprise_id)
+
     app = App(
         name=LISTENER_LOG_NAME,
         client=deps.client,
+        authorize=authorize,
         signing_secret=deps.settings.slack_signing_secret or "",
         token_verification_enabled=False,
         logger=BOLT_LOG,
@@ -51,31 +60,36 @@ def _bolt_app(deps: Deps, *, answer_on_return: bool = False, command: bool = Fal
 
 
 def _answer_failures(app: App, *, command: bool) -> None:
-    """A listener's failure that it did not answer itself: logged by type with an error id
-    (never its message, which may quote a database's parameters), and answered with an ack
-    and an apology rather than a 500. An event's answer is 503 only when the database went
-    away (Slack redelivers, and the redelivery records once); any other failure would fail
-    again, so it is acknowledged, never redelivered for ever."""
+    """A failure no listener answered (bolt's authorization asked while the workspace is
+    unknown, or a listener's bug): logged by type with an error id (never its message,
+    which may quote a database's parameters), and answered rather than left as a 500.
+
+    "Try again" (the database went away, or the workspace is unknown) is 503 for an event,
+    so that Slack redelivers it; any other failure would fail again, so it is acknowledged,
+    never redelivered for ever. A command is told why in its ack, a click through its
+    response_url; a modal gets the 503, which keeps it open."""
 
     @app.error
-    def on_error(error: Exception, response: BoltResponse | None) -> None:
+    def on_error(error: Exception, response: BoltResponse | None, respond: Respond | None) -> None:
         if response is None:  # Socket Mode: bolt answers for itself
             return
-        if is_connection_error(error):
-            log.warning("request not run, the database is unavailable: %s", type(error).__name__)
-            response.status = 503
-            text = TRY_AGAIN
+        retry = is_connection_error(error) or isinstance(error, WorkspaceUnknown)
+        if retry:
+            log.warning("request not run, try again: %s", type(error).__name__)
+            text = error.message if isinstance(error, WorkspaceUnknown) else TRY_AGAIN
         else:
             error_id = uuid.uuid4().hex[:8]
             log.error("listener failed (error id %s): %s", error_id, type(error).__name__,
                       exc_info=error)  # fmt: skip
-            response.status = 200
             text = f"Sorry, something went wrong on our side (error id {error_id}). Nothing was saved."
-        response.body = ""
+        response.status, response.body = (503 if retry else 200), ""
         if command:
             response.status = 200
             response.body = json.dumps({"response_type": "ephemeral", "text": text})
             response.headers = {"content-type": ["application/json"]}
+        elif respond is not None and getattr(respond, "response_url", None):
+            answer(refusal(text), client=app.client, respond=respond, user_id="", logger=log)
+            response.status = 200
 
 
 def build_event_app(deps: Deps) -> App:

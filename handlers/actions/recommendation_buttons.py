@@ -50,9 +50,8 @@ def _run_command(click: Click) -> Reply:
 
 
 def register(app: Actions, deps: Deps) -> None:
-    # Show and the modals only read (a modal's submission refuses another workspace).
-    app.action(ids.SHOW)(on_click(deps, on_show_button, foreign_ok=True))
+    app.action(ids.SHOW)(on_click(deps, on_show_button))
     for action_id in (ids.AT_RISK, ids.ON_TRACK):
         app.action(action_id)(on_click(deps, on_status_button))
     for action_id in MODALS:
-        app.action(action_id)(on_click(deps, on_modal_button, foreign_ok=True))
+        app.action(action_id)(on_click(deps, on_modal_button))

@@ -52,13 +52,14 @@ def test_stale_timestamp_is_refused_and_writes_nothing(
     assert fingerprint(app_db) == before
 
 
-def test_another_workspace_may_read_but_not_write(
+def test_another_workspace_reads_nothing_and_writes_nothing(
     server: ServeProcess, fake: FakeSlack, app_db: Database
 ) -> None:
     from tests.e2e.server import SIGNING_SECRET
 
     with SlackDriver(server.events_url, SIGNING_SECRET, team_id="T0OTHER", fake=fake) as other:
-        assert "H-12" in shown(acked(other.command(TVP_LEAD, "show H-12")))
+        shown_there = shown(acked(other.command(TVP_LEAD, "show H-12")))
+        assert "another workspace" in shown_there and "Scoping" not in shown_there
         before = fingerprint(app_db)
         body = acked(other.command(TVP_LEAD, "note H-12 from elsewhere"))
         assert "another workspace" in shown(body)
