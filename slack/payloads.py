@@ -302,10 +302,11 @@ def _interaction(form: dict[str, str]) -> SlackRequest | None:
         payload = json.loads(form["payload"])
     except ValueError:
         return None
-    if not isinstance(payload, dict) or payload.get("type") not in INTERACTIONS:
+    kind = payload.get("type") if isinstance(payload, dict) else None
+    if not isinstance(kind, str) or kind not in INTERACTIONS:
         return None
     try:
-        parsed = INTERACTIONS[payload["type"]].model_validate(payload)
+        parsed = INTERACTIONS[kind].model_validate(payload)
     except ValidationError:
         return None
     return SlackRequest(CLICK if isinstance(parsed, BlockActions) else OTHER, payload)

@@ -16,6 +16,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.paper import BoardPaper, TrackerRow
+from bot.rules.text import shown_with_host
 
 # Fill colours a printed tracker reads well in, strong enough to tell apart in greyscale.
 BRAG_FILLS = {
@@ -104,7 +105,7 @@ def _tracker_row(sheet: Worksheet, index: int, row: TrackerRow) -> None:
     first = row.evidence[0] if row.evidence else None
     evidence_text = ""
     if first:
-        evidence_text = first.description or first.url
+        evidence_text = shown_with_host(first.description, first.url)  # the label's real host
         if len(row.evidence) > 1:
             evidence_text += f" (+{len(row.evidence) - 1} more: see Evidence sheet)"
     _put(

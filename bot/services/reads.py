@@ -17,6 +17,7 @@ from bot.rules.brag import (
 )
 from bot.rules.lifecycle import status_words
 from bot.rules.refs import normalise_ref
+from bot.rules.text import link_host
 from bot.services.lookups import get_review, no_such_recommendation
 from storage import queries
 from storage.models import (
@@ -129,8 +130,11 @@ def describe_update(update: ProgressUpdate) -> str:
 
 
 def describe_evidence(evidence: Evidence) -> str:
+    """The link with the host it really goes to, then what the poster said of it: a
+    description may name any site, so the host is never left to it."""
     what = evidence.url or f"file {evidence.slack_file_id}"
-    text = f"evidence ({evidence.state}): {what}"
+    host = link_host(evidence.url)
+    text = f"evidence ({evidence.state})" + (f" on {host}" if host else "") + f": {what}"
     if evidence.description:
         text += f" — {evidence.description}"
     if evidence.review_reason:

@@ -145,3 +145,10 @@ ODD_SHAPES: dict[str, tuple[bytes, str]] = {
 def test_a_part_in_a_shape_slack_never_sends_is_refused(case: str) -> None:
     body, content_type = ODD_SHAPES[case]
     assert read_request(body, content_type) is None
+
+
+def test_a_type_that_is_not_a_string_is_refused() -> None:
+    """A list for a type cannot even be looked up (found by the shape fuzzer)."""
+    for kind in ([], {}, 3, None):
+        assert read_request(interaction({**click(), "type": kind}), FORM) is None
+        assert read_request(json.dumps({**message_event(), "type": kind}).encode(), JSON) is None
