@@ -20,6 +20,7 @@ from bot.services.summary import BoardSummary, board_summary
 from storage import as_of as state_queries
 from storage import queries
 from storage.models import DueDateChange, EvidenceState, ProgressUpdate, Status
+from storage.queries import EVERY_BOARD
 
 HIDDEN_EVIDENCE = {EvidenceState.withdrawn.value, EvidenceState.rejected.value}
 
@@ -128,7 +129,8 @@ def build_paper(
     session: Session, review_code: str, as_of: date | None, now: datetime
 ) -> BoardPaper:
     """The paper for a review, now or as it stood at the end of `as_of` in the board's zone."""
-    review = services.get_review(session, review_code)
+    # The caller has checked the review is the asker's to see (or is the operator's export).
+    review = services.get_review(session, review_code, boards=EVERY_BOARD)
     board = history.board_for(session, review.id)
     moment = history.Moment.of(now, as_of, board)
     thresholds = Thresholds.of(board)

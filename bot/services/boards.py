@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.errors import NotFound, UserError
 from bot.rules import policy
 from bot.rules.permissions import Act, Actor
-from bot.services.access import require_on_board
+from bot.services.access import one_board, require_on_board
 from bot.services.audit import audit
 from bot.services.base import UseCases
 from bot.services.people import acting, ensure_person
@@ -72,7 +72,13 @@ def ensure_review(
             f"'{code}' is not a review code: use letters, digits and dashes.",
             example="--review CSPR-2024-03",
         )
-    review = queries.review_by_code(uow.session, code)
+    # Codes are unique across the deployment (refs are made from them), so look everywhere.
+    review = queries.review_by_code(uow.session, code, queries.EVERY_BOARD)
+    if review and review.board_id != board.id:
+        raise UserError(
+            f"The review code '{code.upper()}' is taken by another board: choose another.",
+            example="--review CSPR-2024-03",
+        )
     if review:
         return review
     review = Review(
@@ -196,7 +202,8 @@ class Boards(UseCases):
         return board
 
     def require(self, actor: Actor, act: Act, what: str) -> None:
-        """Refuses, before a form opens, someone who may not `act` on the board."""
+        """Refuses, before a form opens, someone who may not `act` on the board the request
+        concerns (bot.services.access.one_board)."""
         with self.reading() as uow:
-            board = queries.first_board(uow.session)
-            require_on_board(uow.session, actor, board.id if board else None, act, what)
+            board = one_board(uow.session, actor, act=act)
+            require_on_board(uow.session, actor, board.id, act, what)

@@ -35,13 +35,13 @@ def on_show_button(click: Click) -> None:
 def on_status_button(click: Click) -> None:
     click.answer(_run_command(click))
     if in_home(click.body):
-        publish_home(click.deps.services.reads, click.client, click.user_id, click.logger)
+        publish_home(click.deps.services.reads, click.client, click.actor, click.logger)
 
 
 def on_modal_button(click: Click) -> None:
     kind = MODALS[click.action["action_id"]]
     reads = click.deps.services.reads
-    click.open(recommendation_modal(reads, kind, click.value, click.channel_id))
+    click.open(recommendation_modal(reads, kind, click.value, click.actor))
 
 
 def _run_command(click: Click) -> Reply:

@@ -46,7 +46,7 @@ def register(app: App, deps: Deps) -> None:
         actor = deps.actors.actor(user_id, team_id, channel_id)
         reply = run_safely(deps.runner, actor, text, channel_id)
         if reply.modal:
-            view = command_modal(deps.services.reads, reply.modal, channel_id)
+            view = command_modal(deps.services.reads, reply.modal, actor)
             if view is None:
                 acknowledge(ack, refusal("There is nothing to set up yet: load a plan first."))
                 return

@@ -27,4 +27,6 @@ def register(app: App, deps: Deps) -> None:
             return
         user_id = event["user"]
         deps.actors.remember(user_id)  # name and time zone, for reminders
-        publish_home(deps.services.reads, client, user_id, logger)
+        # App Home is no board's channel: the person sees the boards they have a part on.
+        actor = deps.actors.actor(user_id, next(t for t in event_teams(event, body) if t))
+        publish_home(deps.services.reads, client, actor, logger)
