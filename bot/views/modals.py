@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
+    ConversationMultiSelectElement,
     ConversationSelectElement,
     InputBlock,
     NumberInputElement,
@@ -204,6 +205,14 @@ def settings_modal(board_id: int, form: SettingsForm) -> View:
             "chairs",
             "Chairs",
             UserMultiSelectElement(action_id=VALUE, initial_users=list(form.chair_ids) or None),
+        ),
+        input_block(
+            "evidence_channels",
+            "Other channels where evidence is recorded",
+            ConversationMultiSelectElement(
+                action_id=VALUE, initial_conversations=list(form.linked_channel_ids) or None
+            ),
+            optional=True,
         ),
         input_block(
             "due_soon_days",
