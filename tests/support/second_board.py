@@ -24,7 +24,7 @@ from storage.models import (
 MARK = "bravo"  # in every text, name and ref of the second board
 BOARD = "Bravo Safeguarding Partnership"
 CHANNEL = "C0BRAVO01"
-PRIVATE_CHANNEL = "C0BRAVOPRIV"
+PRIVATE_CHANNEL = "G0BRAVOPRIV"  # G: a private channel, as Slack once named them
 CHAIR = "U0BRAVOCHR"
 ADMIN = "U0BRAVOADM"
 LEAD = "U0BRAVOLED"
