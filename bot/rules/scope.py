@@ -1,5 +1,5 @@
 """Which boards a request may see, and who may see what a private channel held (PRODUCT.md,
-"Boards and workspaces"). Pure: storage reads the facts (storage.queries.scope_facts),
+"Boards and workspaces"). Pure: storage reads the facts (storage.scope.scope_facts),
 this decides; bot.services.access applies it.
 
 - A request made in a board's home channel, or a channel the board linked, concerns that

@@ -206,3 +206,46 @@ def test_each_boards_digest_names_its_own_people_and_items_only(digests: dict[st
     # Its own items and its away lead officer (named as Slack now knows him) are there.
     assert "bravo-1" in digests[bravo.CHANNEL] and "*away*" in digests[bravo.CHANNEL]
     assert "*away*" not in digests[A_CHANNEL]  # nobody of the first board is away
+
+
+def settings(channel: str, linked: list[str]) -> dict[str, Any]:
+    from tests.support import payloads as p
+
+    return {
+        "channel": {"value": p.conversation_value(channel)},
+        "chairs": {"value": p.users_value([A_CHAIR])},
+        "evidence_channels": {"value": {"type": "multi_conversations_select",
+                                        "selected_conversations": linked}},
+        "due_soon_days": {"value": "30,14,3"},
+        "overdue_every_days": {"value": "7"},
+        "stale_after_days": {"value": "60"},
+        "escalate_after_days": {"value": "14"},
+        "amber_due_within_days": {"value": "30"},
+        "amber_stale_days": {"value": "60"},
+        "require_evidence": {"value": p.options_value(["yes"])},
+    }
+
+
+def test_a_board_links_channels_of_its_own_but_never_another_boards(
+    slack: SlackDriver, app_db: Database
+) -> None:
+    from storage.models import Board, BoardChannel
+
+    with app_db.unit_of_work(write=False) as uow:
+        a = uow.session.exec(select(Board).where(col(Board.channel_id) == A_CHANNEL)).one()
+    metadata = json.dumps({"board": a.id})
+    for taken, field in ((bravo.PRIVATE_CHANNEL, "evidence_channels"), (bravo.CHANNEL, "channel")):
+        values = settings(taken if field == "channel" else A_CHANNEL,
+                          [taken] if field == "evidence_channels" else [])  # fmt: skip
+        body = acked(slack.submit_view(A_ADMIN, ids.SETTINGS_MODAL, values, private_metadata=metadata))
+        assert "another board" in json.dumps(body.get("errors")), (taken, body)
+    acked(slack.submit_view(A_ADMIN, ids.SETTINGS_MODAL, settings(A_CHANNEL, ["C0AUDITS"]),
+                            private_metadata=metadata))  # fmt: skip
+    with app_db.unit_of_work(write=False) as uow:
+        linked = uow.session.exec(
+            select(BoardChannel.channel_id).where(BoardChannel.board_id == a.id)
+        ).all()
+    assert linked == ["C0AUDITS"]
+    link = "https://example.org/h27-from-the-audits-channel.pdf"
+    slack.message(A_LEAD, f"Evidence for H-27: {link}", channel="C0AUDITS")
+    assert [e.channel_id for e in evidence_for(app_db, link)] == ["C0AUDITS"]

@@ -3,8 +3,8 @@ recommendations, reviews, agencies, people by role or evidence is walked here wi
 boards (the Child H demo and tests/support/second_board.py), asked for the first board, and
 must bring back nothing of the second.
 
-The walk is complete by construction: every public function and method of storage.queries
-and storage.as_of that takes a session must be either walked (SCOPED) or named, with the
+The walk is complete by construction: every public function and method of storage.queries,
+storage.as_of and storage.scope that takes a session must be either walked (SCOPED) or named, with the
 reason, as reading no board's data (NOT_BOARD_DATA). A new query joins one or the other.
 """
 
@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from bot.demo import load_demo
 from bot.rules.brag import BRAG_BOUND, Thresholds, brag_params, brag_sql
 from console.clock import MovableClock
-from storage import as_of, queries
+from storage import as_of, queries, scope
 from storage.db import Database
 from storage.models import Recommendation, Review
 from storage.queries import RecommendationFilter, RecommendationList
@@ -59,12 +59,12 @@ PARAMS = brag_params(date(2015, 3, 2))
 # Each board-scoped query, asked for the first board (and, where it takes a key, for the
 # second board's key as well: it must not find it).
 SCOPED: dict[str, Walk] = {
-    "queries.board_of_channel": lambda w: [
-        queries.board_of_channel(w.session, A_CHANNEL),
-        queries.board_of_channel(w.session, "C0NOBOARD"),
+    "scope.board_of_channel": lambda w: [
+        scope.board_of_channel(w.session, A_CHANNEL),
+        scope.board_of_channel(w.session, "C0NOBOARD"),
     ],
-    "queries.scope_facts": lambda w: queries.scope_facts(w.session, A_LEAD, A_CHANNEL),
-    "queries.linked_channels": lambda w: queries.linked_channels(w.session, w.a),
+    "scope.scope_facts": lambda w: scope.scope_facts(w.session, A_LEAD, A_CHANNEL),
+    "scope.linked_channels": lambda w: scope.linked_channels(w.session, w.a),
     "queries.board_roles_of": lambda w: queries.board_roles_of(w.session, second_board.CHAIR, w.a),
     "queries.board_id_of_review": lambda w: queries.board_id_of_review(w.session, w.a_review),
     "queries.recommendation_in_full": lambda w: [
@@ -152,7 +152,7 @@ def walked_functions() -> set[str]:
     """Every public function and method in storage.queries and storage.as_of that reads
     through a session."""
     found: set[str] = set()
-    for module, prefix in ((queries, "queries"), (as_of, "as_of")):
+    for module, prefix in ((queries, "queries"), (as_of, "as_of"), (scope, "scope")):
         for name, member in vars(module).items():
             if name.startswith("_") or getattr(member, "__module__", None) != module.__name__:
                 continue
@@ -216,7 +216,7 @@ def test_asked_for_one_board_no_query_brings_back_the_other(two_boards: Database
         result = SCOPED[query](walk)
         shown = repr(result).lower()
     assert MARK not in shown, f"{query} brought back the other board's rows: {shown[:500]}"
-    if query == "queries.scope_facts":
+    if query == "scope.scope_facts":
         assert result.channel_board == walk.a and walk.b.board_id not in result.standing
-    if query == "queries.board_of_channel":
+    if query == "scope.board_of_channel":
         assert result == [walk.a, None]
