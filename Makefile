@@ -25,7 +25,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy app.py compose.py bot console handlers slack storage
+	$(VENV)/bin/mypy app.py compose.py logpolicy.py bot console handlers slack storage
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import compose
+import logpolicy
 from bot.config import Settings
 from storage.db import masked
 
@@ -66,12 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.recs_log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for chatty in ("alembic", "apscheduler"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    logpolicy.configure(settings.recs_log_level)  # ids, kinds and counts; never text
     mode = args.mode or ("socket" if settings.slack_app_token else "console")
     if args.mode is None and mode == "console":
         args = build_parser().parse_args(["console"])

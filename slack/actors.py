@@ -2,8 +2,12 @@
 
 Workspace admin comes from users.info (`is_admin`/`is_owner`), cached for a few minutes so a
 busy channel costs one lookup per person. Chair, board admin and owner come from the database
-(board roles, lead officers, agency members) when a service checks them. A request from a
-workspace other than the one the app is installed in may read but never write.
+(board roles, lead officers, agency members) when a service checks them.
+
+Who may use recs at all is decided first (`SlackActors.refusal`), and fails closed: a person
+of another workspace (a Slack Connect channel shared with a partner organisation) reads
+nothing and writes nothing, and so does anyone when recs cannot tell which workspace it is
+installed in (auth.test failing): they are told to try again, and the cause is logged.
 """
 
 from __future__ import annotations
@@ -15,22 +19,62 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import UserError
 from bot.rules.permissions import Actor
 from bot.services.people import People
 
 log = logging.getLogger(__name__)
 
 USER_TTL_SECONDS = 300.0
+AUTH_RETRY_SECONDS = 5.0  # after auth.test fails, ask again at most this often
+AUTH_TIMEOUT_SECONDS = 2  # auth.test is asked inside Slack's three seconds
+MAX_NAME = 200  # what the person table stores
+
+FOREIGN_TEAM = (
+    "recs is installed in another workspace: from here you can neither read nor change "
+    "anything."
+)
+WORKSPACE_UNKNOWN = (
+    "recs can't confirm which workspace you are in just now. Nothing was read or saved: "
+    "please try again in a minute."
+)
 
 
-def team_of(body: dict[str, Any]) -> str | None:
-    """The workspace an interaction came from (block actions, views, shortcuts)."""
-    team = (body.get("team") or {}).get("id")
-    return team or (body.get("user") or {}).get("team_id")
+class NotAdmitted(UserError):
+    """The person behind a request may not use recs from where they are."""
+
+
+class ForeignWorkspace(NotAdmitted):
+    """Another workspace than the installed one, or none named."""
+
+    def __init__(self) -> None:
+        super().__init__(FOREIGN_TEAM)
+
+
+class WorkspaceUnknown(NotAdmitted):
+    """The installed workspace is unknown (auth.test failing): refused with "try again"; an
+    event is answered 503, so that Slack delivers it again later."""
+
+    def __init__(self) -> None:
+        super().__init__(WORKSPACE_UNKNOWN)
+
+
+def teams_of(body: dict[str, Any]) -> list[str | None]:
+    """The workspaces an interaction names for the person (block actions, views,
+    shortcuts): their own (`user.team_id`) and the payload's (`team.id`)."""
+    return [(body.get("user") or {}).get("team_id"), (body.get("team") or {}).get("id")]
+
+
+def event_teams(event: dict[str, Any], body: dict[str, Any]) -> list[str | None]:
+    """The workspaces an event names for the person behind it: `user_team` and `team` in the
+    event (Slack Connect), else the workspace it was delivered for."""
+    named = [event.get("user_team"), event.get("team")]
+    return named if any(named) else [body.get("team_id")]
 
 
 @dataclass(frozen=True)
@@ -62,19 +106,71 @@ class SlackActors:
         self._adopted: set[str] = set()  # people whose email placeholder was looked for
         self._team_id: str | None = None
         self._team_url: str | None = None
+        self._bot: tuple[str | None, str | None] = (None, None)  # the bot's user id and bot id
+        self._auth_failed_at: float | None = None
         self._lock = threading.Lock()
 
     def installed_team(self) -> str | None:
-        """The workspace the bot token belongs to (auth.test), asked once."""
-        if self._team_id is None:
-            try:
-                found = self.client.auth_test()
-            except SlackClientError as exc:
-                log.warning("auth.test failed: %s", type(exc).__name__)
-                return None
-            self._team_url = str(found.get("url") or "") or None
-            self._team_id = str(found["team_id"])
+        """The workspace the bot token belongs to (auth.test), asked once it answers; None
+        while it cannot be asked (asked again after `AUTH_RETRY_SECONDS`)."""
+        if self._team_id is not None:
+            return self._team_id
+        failed_at = self._auth_failed_at
+        if failed_at is not None and self._monotonic() - failed_at < AUTH_RETRY_SECONDS:
+            return None
+        try:
+            found = self._auth_client().auth_test()
+            team_id = found.get("team_id")
+            if not isinstance(team_id, str) or not team_id:
+                raise SlackClientError("auth.test named no team")
+        except SlackClientError as exc:
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else None
+            log.warning("auth.test failed: %s %s", type(exc).__name__, reason or "")
+            self._auth_failed_at = self._monotonic()
+            return None
+        self._team_url = str(found.get("url") or "") or None
+        self._bot = (found.get("user_id"), found.get("bot_id"))
+        self._team_id = team_id
         return self._team_id
+
+    def authorization(self, enterprise_id: str | None) -> AuthorizeResult:
+        """What bolt needs to run a request (its `authorize`): the one installation, from
+        the auth.test asked here, so that bolt asks no auth.test of its own and the app has
+        one answer to "which workspace?". Raises WorkspaceUnknown while there is none."""
+        team_id = self.installed_team()
+        if team_id is None:
+            raise WorkspaceUnknown()
+        bot_user_id, bot_id = self._bot
+        return AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, bot_token=self.client.token,
+            bot_user_id=bot_user_id, bot_id=bot_id,
+        )  # fmt: skip
+
+    def _auth_client(self) -> WebClient:
+        """The bot's client without its retries: a request waits on this call, and Slack
+        wants an answer within three seconds."""
+        return WebClient(
+            token=self.client.token, base_url=self.client.base_url, timeout=AUTH_TIMEOUT_SECONDS
+        )
+
+    def admit(self, teams: list[str | None]) -> None:
+        """Lets in the person behind a request, or raises why not: every workspace the
+        request names must be the installed one. Fails closed: a request naming none is from
+        another workspace (ForeignWorkspace); while the installed workspace is unknown,
+        nobody is let in (WorkspaceUnknown)."""
+        installed = self.installed_team()
+        if installed is None:
+            raise WorkspaceUnknown()
+        named = [team for team in teams if team]
+        if not named or any(team != installed for team in named):
+            raise ForeignWorkspace()
+
+    def is_home(self, team_id: str | None) -> bool:
+        try:
+            self.admit([team_id])
+        except NotAdmitted:
+            return False
+        return True
 
     def permalink(self, channel_id: str, ts: str, thread_ts: str | None = None) -> str | None:
         """A message's permalink, made as Slack makes it from the workspace's address
@@ -87,11 +183,6 @@ class SlackActors:
         if thread_ts and thread_ts != ts:
             link += f"?thread_ts={thread_ts}&cid={channel_id}"
         return link
-
-    def is_foreign(self, team_id: str | None) -> bool:
-        """True when the request comes from another workspace than the installed one."""
-        installed = self.installed_team()
-        return bool(team_id and installed and team_id != installed)
 
     def profile(self, user_id: str) -> SlackProfile | None:
         now = self._monotonic()
@@ -112,8 +203,9 @@ class SlackActors:
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return None
         profile = user.get("profile") or {}
+        name = user.get("real_name") or profile.get("real_name") or user.get("name") or user_id
         return SlackProfile(
-            name=user.get("real_name") or profile.get("real_name") or user.get("name") or user_id,
+            name=str(name)[:MAX_NAME],
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
             tz=user.get("tz"),
             email=profile.get("email"),
@@ -121,7 +213,8 @@ class SlackActors:
             status_emoji=profile.get("status_emoji") or "",
         )
 
-    def actor(self, user_id: str, team_id: str | None) -> Actor:
+    def actor(self, user_id: str, team_id: str | None, channel_id: str | None = None) -> Actor:
+        """The person, once `refusal` has let them in; `channel_id` is where they asked."""
         found = self.profile(user_id)
         if self.people is not None and found and found.email and user_id not in self._adopted:
             self._adopt(self.people, user_id, found.name, found.email)
@@ -129,7 +222,8 @@ class SlackActors:
             user_id=user_id,
             name=found.name if found else "",
             team_id=team_id,
-            is_workspace_admin=bool(found and found.is_admin) and not self.is_foreign(team_id),
+            is_workspace_admin=bool(found and found.is_admin) and self.is_home(team_id),
+            channel_id=channel_id,
         )
 
     def _adopt(self, people: People, user_id: str, name: str, email: str) -> None:

@@ -18,8 +18,10 @@ from slack.replies import post_safely
 REACTION = "paperclip"  # on a message whose evidence is recorded; taken off by an undo
 
 
-def message_from(event: dict[str, Any]) -> ChannelMessage:
-    """A channel message event (or a message in a shortcut's payload) as the services read it."""
+def message_from(event: dict[str, Any], *, private: bool | None = None) -> ChannelMessage:
+    """A channel message event (or a message in a shortcut's payload) as the services read
+    it. Private unless Slack says the channel is public (`channel_type` "channel") or the
+    caller knows it is."""
     files = tuple(
         SlackFile(
             str(f.get("id", "")), str(f.get("name") or f.get("title") or ""), f.get("permalink")
@@ -34,15 +36,25 @@ def message_from(event: dict[str, Any]) -> ChannelMessage:
         text=str(event.get("text") or ""),
         files=files,
         thread_ts=str(event["thread_ts"]) if event.get("thread_ts") else None,
+        private=private if private is not None else event.get("channel_type") != "channel",
     )
 
 
-def shortcut_message(body: dict[str, Any]) -> ChannelMessage:
+def shortcut_message(body: dict[str, Any], *, private: bool) -> ChannelMessage:
     """The message a message shortcut was used on (its payload keeps the channel apart)."""
     event = dict(body.get("message") or {})
     event["channel"] = (body.get("channel") or {}).get("id", "")
     event.setdefault("ts", body.get("message_ts", ""))
-    return message_from(event)
+    return message_from(event, private=private)
+
+
+def channel_is_private(client: WebClient, channel_id: str, logger: logging.Logger) -> bool:
+    """Whether a channel is private (conversations.info); when Slack cannot say, it is."""
+    found = post_safely(client.conversations_info, logger, channel=channel_id)
+    channel = (found or {}).get("channel") or {}
+    if not isinstance(channel, dict) or "is_private" not in channel:
+        return True
+    return bool(channel.get("is_private") or channel.get("is_im") or channel.get("is_mpim"))
 
 
 def chosen_message(metadata: dict[str, Any], user_id: str) -> ChannelMessage:
@@ -58,6 +70,7 @@ def chosen_message(metadata: dict[str, Any], user_id: str) -> ChannelMessage:
         user_id=user_id,
         text=links,
         files=files,
+        private=metadata.get("private") is not False,
     )
 
 

@@ -35,6 +35,12 @@ class Form:
     def users(self, block_id: str) -> tuple[str, ...]:
         return tuple(self._element(block_id).get("selected_users") or ())
 
+    def conversations(self, block_id: str) -> tuple[str, ...] | None:
+        """A multi-conversation input's choice; None when the form has no such input."""
+        if block_id not in self.values:
+            return None
+        return tuple(self._element(block_id).get("selected_conversations") or ())
+
     def checked(self, block_id: str) -> set[str]:
         return {o["value"] for o in self._element(block_id).get("selected_options") or ()}
 

@@ -6,11 +6,13 @@ import logging
 
 from slack_sdk import WebClient
 
+from bot.rules.permissions import Actor
 from bot.services.reading import Reads
 from bot.views.home import home_view
 from slack.replies import post_safely
 
 
-def publish_home(reads: Reads, client: WebClient, user_id: str, logger: logging.Logger) -> None:
-    page, today = reads.home_page(user_id), reads.today()
-    post_safely(client.views_publish, logger, user_id=user_id, view=home_view(page, today))
+def publish_home(reads: Reads, client: WebClient, actor: Actor, logger: logging.Logger) -> None:
+    page, today = reads.home_page(actor), reads.today()
+    view = home_view(page, today)
+    post_safely(client.views_publish, logger, user_id=actor.user_id, view=view)

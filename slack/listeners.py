@@ -1,6 +1,7 @@
 """The prologue every listener shares, written once: the ack, the person behind the request,
-the refusal of a write from another workspace, and one answer to every failure (a person's
-error says what to fix; anything else is `Reply.failure`: "try again", or an error id).
+the refusal of anyone recs cannot admit (another workspace, or none it can confirm:
+slack.actors `SlackActors.admit`), and one answer to every failure (a person's error says
+what to fix; anything else is `Reply.failure`: "try again", or an error id).
 
 - `on_click(deps, handle)` wraps a button's `handle(Click)`: the click is acked first, and a
   refusal or an error is answered ephemerally (through `respond`, or by DM in App Home).
@@ -9,7 +10,7 @@ error says what to fix; anything else is `Reply.failure`: "try again", or an err
   stays in the modal, under an input (`slack.forms.refuse`), with nothing written.
 - `speaker(deps, event, body)` is the person behind an event, or None from another workspace.
   An event is never answered with an error: its listener raises, the app answers 5xx, and
-  Slack redelivers (slack/apps.py `build_event_app`).
+  Slack redelivers (slack/apps.py `build_event_app`); so does an unknown workspace.
 
 A handler is then only parse → one service → render.
 """
@@ -28,13 +29,13 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.commands.replies import Reply
-from bot.errors import NotAllowed, UserError
+from bot.errors import UserError
 from bot.rules.permissions import Actor
 from bot.views.blocks import as_dicts
-from slack.actors import team_of
+from slack.actors import ForeignWorkspace, NotAdmitted, event_teams, teams_of
 from slack.forms import Form, guess_block, refuse
 from slack.modals import open_view
-from slack.replies import FOREIGN_TEAM, answer, confirm, refusal, tell
+from slack.replies import answer, confirm, refusal, tell
 
 if TYPE_CHECKING:
     from slack.deps import Deps
@@ -57,12 +58,19 @@ class Interaction:
 
     @property
     def team_id(self) -> str | None:
-        return team_of(self.body)
+        return teams_of(self.body)[0]
+
+    @property
+    def where(self) -> str | None:
+        """The channel the person acted in (None in App Home): the board it concerns."""
+        return (self.body.get("channel") or {}).get("id") or (
+            self.body.get("container") or {}
+        ).get("channel_id")
 
     @cached_property
     def actor(self) -> Actor:
         """Looked up (users.info, cached) only by the handlers that act as the person."""
-        return self.deps.actors.actor(self.user_id, self.team_id)
+        return self.deps.actors.actor(self.user_id, self.team_id, self.where)
 
     def tell(self, text: str) -> None:
         """A plain DM: what happened after a modal had closed, or on a DM's own button."""
@@ -106,15 +114,8 @@ class Click(Interaction):
         open_view(self.client, str(self.body["trigger_id"]), view, self.logger)
 
 
-def on_click(
-    deps: Deps,
-    handle: Callable[[Click], None],
-    *,
-    foreign_ok: bool = False,
-    by_dm: bool = False,
-) -> Listener:
-    """A button's bolt listener: ack, then `handle`. `foreign_ok` where someone from another
-    workspace may click (a read, or a modal whose submission refuses them); `by_dm` answers
+def on_click(deps: Deps, handle: Callable[[Click], None], *, by_dm: bool = False) -> Listener:
+    """A button's bolt listener: ack, admit the person, then `handle`. `by_dm` answers
     refusals and errors with a plain DM instead of an ephemeral message."""
 
     def listener(
@@ -134,8 +135,10 @@ def on_click(
             else:
                 click.answer(reply)
 
-        if not foreign_ok and deps.actors.is_foreign(click.team_id):
-            reply_with(refusal())
+        try:
+            deps.actors.admit(teams_of(body))
+        except NotAdmitted as exc:
+            reply_with(refusal(exc.message))
             return
         try:
             handle(click)
@@ -158,6 +161,11 @@ class Submission(Interaction):
     @cached_property
     def form(self) -> Form:
         return Form(self.view)
+
+    @property
+    def where(self) -> str | None:
+        """The channel the modal was opened from, which its metadata keeps."""
+        return self.form.channel()
 
     def close(self) -> None:
         """Acks the submission: the modal closes. Only after the write, so that a refusal
@@ -191,8 +199,10 @@ def on_submission(
         logger: logging.Logger,
     ) -> None:
         modal = Submission(deps, body, client, logger, ack=ack, view=view)
-        if deps.actors.is_foreign(modal.team_id):
-            refuse(ack, top or field, NotAllowed(FOREIGN_TEAM))
+        try:
+            deps.actors.admit(teams_of(body))
+        except NotAdmitted as exc:
+            refuse(ack, top or field, exc)
             return
         try:
             handle(modal)
@@ -209,12 +219,18 @@ def on_submission(
 
 
 def speaker(deps: Deps, event: dict[str, Any], body: dict[str, Any]) -> Actor | None:
-    """The person who posted an event's message; None from another workspace, whose messages
-    are not recorded."""
-    team_id = event.get("team") or body.get("team_id")
-    if deps.actors.is_foreign(team_id):
+    """The person who posted an event's message, in the channel they posted in; None from
+    another workspace, whose messages are not recorded. While the installed workspace is
+    unknown this raises WorkspaceUnknown: the event is answered 503 and comes again."""
+    teams = event_teams(event, body)
+    try:
+        deps.actors.admit(teams)
+    except ForeignWorkspace:
         return None
-    return deps.actors.actor(str(event.get("user") or ""), team_id)
+    channel = event.get("channel")
+    return deps.actors.actor(
+        str(event.get("user") or ""), next(t for t in teams if t), str(channel) if channel else None
+    )
 
 
 def _named(listener: Listener, handle: Callable[..., None]) -> Listener:

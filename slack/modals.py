@@ -8,6 +8,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
+from bot.rules.permissions import Actor
 from bot.services.reading import Reads
 from bot.views.imports import import_modal
 from bot.views.modals import (
@@ -21,12 +22,15 @@ from slack.replies import post_safely
 log = logging.getLogger(__name__)
 
 
-def command_modal(reads: Reads, name: str, channel_id: str | None) -> View | None:
-    """The modal a `/recs` command asked for (`Reply.modal`)."""
+def command_modal(reads: Reads, name: str, actor: Actor) -> View | None:
+    """The modal a `/recs` command asked for (`Reply.modal`), showing only what the person
+    may see from where they asked."""
+    channel_id = actor.channel_id
     if name == "add":
-        return add_modal(reads.review_choices(), reads.agency_choices(), channel_id=channel_id)
+        choices = reads.review_choices(actor), reads.agency_choices(actor)
+        return add_modal(*choices, channel_id=channel_id)
     if name == "settings":
-        found = reads.settings_form()
+        found = reads.settings_form(actor)
         return settings_modal(*found) if found else None
     if name == "import":
         return import_modal(channel_id=channel_id)
@@ -34,9 +38,11 @@ def command_modal(reads: Reads, name: str, channel_id: str | None) -> View | Non
     return None
 
 
-def recommendation_modal(reads: Reads, kind: str, ref: str, channel_id: str | None) -> View:
-    """The update or completed modal for one recommendation; UserError if the ref is unknown."""
-    rec = reads.recommendation(ref)
+def recommendation_modal(reads: Reads, kind: str, ref: str, actor: Actor) -> View:
+    """The update or completed modal for one recommendation; UserError if the ref is unknown
+    (or not one the person may see)."""
+    channel_id = actor.channel_id
+    rec = reads.recommendation(actor, ref)
     ref, text = rec.ref, rec.text
     if kind == "completed":
         return completed_modal(ref, text, channel_id=channel_id)

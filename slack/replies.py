@@ -23,11 +23,6 @@ from storage.models import UpdateSource
 
 log = logging.getLogger(__name__)
 
-FOREIGN_TEAM = (
-    "recs is installed in another workspace: from here you can read, but not change anything."
-)
-
-
 def run_safely(
     runner: CommandRunner,
     actor: Actor,
@@ -50,7 +45,7 @@ def message_fields(reply: Reply) -> dict[str, Any]:
     }
 
 
-def refusal(text: str = FOREIGN_TEAM) -> Reply:
+def refusal(text: str) -> Reply:
     return Reply(text=text, blocks=error_blocks(text, None), ok=False)
 
 

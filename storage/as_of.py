@@ -393,7 +393,8 @@ def over_state(expression: ColumnElement[Any], state: FromClause) -> ColumnEleme
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose recommendations and when: one review's, one board's or every review's; now, or
+    """Whose recommendations and when: one review's or one board's (never every board's
+    at once: no board sees another's figures); now, or
     as they stood just before `cutoff` (`day` the day that ends there, see
     `recommendation_state`). Its statements are built once per shape (which fields are set)
     and run with its values as parameters: building the state query, and the BRAG CASE over
@@ -403,6 +404,10 @@ class Scope:
     board_id: int | None = None
     cutoff: datetime | None = None
     day: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.review_id is None and self.board_id is None:
+            raise ValueError("a summary's scope names its review or its board")
 
     @property
     def shape(self) -> tuple[bool, bool, bool, bool]:

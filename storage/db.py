@@ -1,10 +1,17 @@
-"""The one engine factory and the unit of work: one transaction per use case."""
+"""The one engine factory and the unit of work: one transaction per use case.
+
+Every engine made here hides bound parameters from its errors (a note's text would otherwise
+ride in `[parameters: …]` into a log line), and makes every text parameter storable on its
+way to the database (`storable`): one place, for writes and reads alike.
+"""
 
 from __future__ import annotations
 
 import atexit
 import logging
 import os
+import re
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -12,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -40,6 +48,38 @@ def masked(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# What neither database can take in text: NUL (PostgreSQL refuses it; SQLite cuts C strings
+# at it) and lone surrogates (no UTF-8 encoding, so both drivers raise).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: str) -> str:
+    """`value` without NUL, and with a replacement character for each lone surrogate."""
+    if not _UNSTORABLE.search(value):
+        return value
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+
+
+def _storable_parameters(parameters: Any) -> Any:
+    """Bound parameters as the driver gets them (a dict, a tuple, or a list of either for
+    many rows), each string made storable; anything else as it was."""
+    if isinstance(parameters, str):
+        return storable(parameters)
+    if isinstance(parameters, dict):
+        return {k: _storable_parameters(v) for k, v in parameters.items()}
+    if isinstance(parameters, list | tuple):
+        return type(parameters)(_storable_parameters(v) for v in parameters)
+    return parameters
+
+
+def _guard_parameters(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _clean(
+        _conn: Connection, _cursor: Any, statement: str, parameters: Any, *_args: Any
+    ) -> tuple[str, Any]:
+        return statement, _storable_parameters(parameters)
+
+
 def make_engine(url: str, *, echo: bool = False, durable: bool = True) -> Engine:
     """The engine for `url`. `durable=False` (PostgreSQL) makes a small pool whose commits do
     not wait for the WAL to reach the disk (`synchronous_commit=off`): for bookkeeping rows
@@ -55,21 +95,30 @@ def make_engine(url: str, *, echo: bool = False, durable: bool = True) -> Engine
     if not durable:
         connect_args["options"] = "-c synchronous_commit=off"
     # A database that has gone away must fail fast: Slack wants an answer within 3 s.
-    return create_engine(
+    engine = create_engine(
         parsed,
         echo=echo,
+        hide_parameters=True,
         pool_pre_ping=True,
         pool_size=10 if durable else 4,
         max_overflow=20 if durable else 8,
         pool_timeout=5,
         connect_args=connect_args,
     )
+    _guard_parameters(engine)
+    return engine
 
 
 def _sqlite_engine(url: URL, echo: bool) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 5})
+    engine = create_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        connect_args={"check_same_thread": False, "timeout": 5},
+    )
+    _guard_parameters(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -107,6 +156,21 @@ def is_connection_error(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
+HEALTH_TABLE = "alembic_version"  # every migrated database has it, with one row
+
+
+def sqlite_file_readable(path: str) -> bool:
+    """A fresh read-only connection to the file itself finds the migrated schema: pooled
+    connections keep reading a deleted file's old inode, and a new one would create an
+    empty file where the database was."""
+    try:
+        uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
+        with sqlite3.connect(uri, uri=True, timeout=1) as conn:
+            return conn.execute(f"SELECT 1 FROM {HEALTH_TABLE} LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return False
+
+
 class Database:
     """The engine, the clock and the units of work for one database."""
 
@@ -136,6 +200,19 @@ class Database:
                     relaxed = make_engine(self.url, echo=self._echo, durable=False)
                     self._relaxed = relaxed.execution_options(isolation_level="AUTOCOMMIT")
             return self._relaxed
+
+    def healthy(self) -> bool:
+        """Whether the database answers a read of a real table (`/healthz`)."""
+        path = self.engine.url.database
+        if is_sqlite(self.engine) and path and path != ":memory:":
+            return sqlite_file_readable(path)
+        try:
+            with self.engine.connect() as connection:
+                found = connection.execute(text(f"SELECT 1 FROM {HEALTH_TABLE} LIMIT 1"))
+                return found.first() is not None
+        except SQLAlchemyError as exc:
+            log.warning("health check: database unavailable (%s)", type(exc).__name__)
+            return False
 
     def ensure_migrated(self) -> None:
         """Bring a new or old database to the latest schema, once per process."""

@@ -141,6 +141,18 @@ class Board(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class BoardChannel(SQLModel, table=True):
+    """A channel a board has linked besides its home channel: evidence posted there is
+    captured for the board's recommendations. A channel belongs to one board at most."""
+
+    __tablename__ = "board_channel"
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    channel_id: str = Field(max_length=32, unique=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class BoardRole(SQLModel, table=True):
     __tablename__ = "board_role"
     __table_args__ = (UniqueConstraint("board_id", "user_id", "role"),)
@@ -283,6 +295,9 @@ class Evidence(SQLModel, table=True):
     posted_at: datetime = Field(sa_type=UTCDateTime, index=True)
     permalink: str | None = Field(default=None, max_length=2000)
     channel_id: str | None = Field(default=None, max_length=32)
+    # Taken from a private channel (or a group DM): shown only to the people in it and to
+    # the board's chairs and admins (bot.rules.scope). None: not from a channel message.
+    channel_private: bool | None = None
     message_ts: str | None = Field(default=None, max_length=32)
     state: EvidenceState = Field(
         default=EvidenceState.recorded, sa_type=enum_column(EvidenceState), index=True

@@ -1,4 +1,11 @@
-"""Read queries for lists, shows, roles and lookups: written once, indexed."""
+"""Read queries for lists, shows, roles and lookups: written once, indexed.
+
+Every query that can return a board's recommendations, reviews, agencies or evidence takes
+the boards it may read (`boards`, storage/scope.py): a collection of board ids, or
+EVERY_BOARD where a caller works for the whole deployment (an import run by its operator,
+the reminder sweep) and says so. tests/storage/test_board_scope.py walks every query here
+with two boards.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +35,14 @@ from storage.models import (
     Review,
     Status,
 )
+from storage.scope import EVERY_BOARD as EVERY_BOARD  # re-exported: callers say queries.EVERY_BOARD
+from storage.scope import BoardScope as BoardScope
+from storage.scope import EveryBoard as EveryBoard
+from storage.scope import ScopeFacts as ScopeFacts
+from storage.scope import board_of_channel as board_of_channel
+from storage.scope import in_boards as in_boards
+from storage.scope import linked_channels as linked_channels
+from storage.scope import scope_facts as scope_facts
 
 
 def board_roles_of(session: Session, user_id: str, board_id: int | None) -> list[str]:
@@ -42,7 +57,7 @@ def board_id_of_review(session: Session, review_id: int) -> int | None:
 
 
 def recommendation_in_full(
-    session: Session, ref: str
+    session: Session, ref: str, boards: BoardScope
 ) -> tuple[Recommendation, Review, Board, Agency | None, Person | None] | None:
     """A recommendation with its review, board, agency and lead officer: one query."""
     row = session.execute(
@@ -51,7 +66,7 @@ def recommendation_in_full(
         .join(Board, col(Board.id) == Review.board_id)
         .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
         .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
-        .where(col(Recommendation.ref) == ref)
+        .where(col(Recommendation.ref) == ref, in_boards(Review.board_id, boards))
     ).first()
     return None if row is None else (row[0], row[1], row[2], row[3], row[4])
 
@@ -150,9 +165,12 @@ def standing_facts(session: Session, user_id: str, rec: Recommendation) -> Stand
 
 
 def recommendation_by_ref(
-    session: Session, ref: str, *, for_update: bool = False
+    session: Session, ref: str, boards: BoardScope, *, for_update: bool = False
 ) -> Recommendation | None:
     stmt = select(Recommendation).where(Recommendation.ref == ref)
+    if not isinstance(boards, EveryBoard):
+        in_scope = select(Review.id).where(in_boards(Review.board_id, boards))
+        stmt = stmt.where(col(Recommendation.review_id).in_(in_scope))
     if for_update:
         # Serialises concurrent writers on one recommendation (a no-op on SQLite,
         # where BEGIN IMMEDIATE already serialises all writers).
@@ -160,13 +178,35 @@ def recommendation_by_ref(
     return session.exec(stmt).first()
 
 
-def review_by_code(session: Session, code: str) -> Review | None:
+def review_by_code(session: Session, code: str, boards: BoardScope) -> Review | None:
     # Codes are stored upper case (services.ensure_review), so the unique index answers;
     # upper() on the column, which no index serves, is only the fallback for older rows.
-    found = session.exec(select(Review).where(Review.code == code.upper())).first()
+    # A code is unique across boards: out of `boards`, a review is not found at all.
+    scope = in_boards(Review.board_id, boards)
+    found = session.exec(select(Review).where(Review.code == code.upper(), scope)).first()
     if found is not None:
         return found
-    return session.exec(select(Review).where(func.upper(Review.code) == code.upper())).first()
+    return session.exec(
+        select(Review).where(func.upper(Review.code) == code.upper(), scope)
+    ).first()
+
+
+def review_codes(session: Session, boards: BoardScope, limit: int = 10) -> list[str]:
+    """The codes of the reviews in `boards`, for a "known reviews" hint."""
+    return list(
+        session.exec(
+            select(Review.code)
+            .where(in_boards(Review.board_id, boards))
+            .order_by(Review.code)
+            .limit(limit)
+        ).all()
+    )
+
+
+def reviews_in(session: Session, boards: BoardScope) -> Sequence[Review]:
+    return session.exec(
+        select(Review).where(in_boards(Review.board_id, boards)).order_by(Review.code)
+    ).all()
 
 
 def agency_by_name(session: Session, board_id: int, name: str) -> Agency | None:
@@ -179,15 +219,14 @@ def agency_by_name(session: Session, board_id: int, name: str) -> Agency | None:
     ).first()
 
 
-def agencies_matching(session: Session, board_id: int | None, text: str) -> Sequence[Agency]:
+def agencies_matching(session: Session, boards: BoardScope, text: str) -> Sequence[Agency]:
     stmt = select(Agency).where(
         or_(
             func.lower(Agency.name).contains(text.lower()),
             func.lower(Agency.short_name) == text.lower(),
-        )
+        ),
+        in_boards(Agency.board_id, boards),
     )
-    if board_id is not None:
-        stmt = stmt.where(Agency.board_id == board_id)
     return session.exec(stmt.order_by(Agency.name)).all()
 
 
@@ -259,6 +298,7 @@ def people_with_role(session: Session, board_id: int, role: str) -> Sequence[Per
 
 @dataclass(frozen=True)
 class RecommendationFilter:
+    boards: BoardScope  # the boards the list may read; there is no default
     review_id: int | None = None
     agency_ids: tuple[int, ...] | None = None
     statuses: tuple[Status, ...] | None = None
@@ -449,6 +489,7 @@ def _page_order(rank: Any, due_on: Any, keys: Any) -> tuple[Any, ...]:
 
 
 _FILTER_FIELDS = (
+    "board_ids",
     "review_id",
     "agency_ids",
     "statuses",
@@ -463,7 +504,9 @@ _THEME_ALONE = tuple(name == "theme" for name in _FILTER_FIELDS)  # `/recs theme
 def _shape(flt: RecommendationFilter) -> tuple[tuple[bool, ...], dict[str, Any]]:
     """Which of the filter's fields are set, and their values as the statement's parameters."""
     values: dict[str, Any] = {}
-    for name in _FILTER_FIELDS:
+    if not isinstance(flt.boards, EveryBoard):
+        values["f_board_ids"] = sorted(flt.boards) or [-1]  # no board: no row
+    for name in _FILTER_FIELDS[1:]:
         value = getattr(flt, name)
         if value is None or (name == "statuses" and not value):
             continue
@@ -476,6 +519,11 @@ def _conditions(shape: tuple[bool, ...], brag: ColumnElement[Any]) -> list[Any]:
     wanted = dict(zip(_FILTER_FIELDS, shape, strict=True))
     rec = Recommendation
     conditions: list[Any] = []
+    if wanted["board_ids"]:
+        in_scope = sa_select(col(Review.id)).where(
+            col(Review.board_id).in_(bindparam("f_board_ids", expanding=True))
+        )
+        conditions.append(col(rec.review_id).in_(in_scope))
     if wanted["review_id"]:
         conditions.append(col(rec.review_id) == bindparam("f_review_id"))
     if wanted["agency_ids"]:
@@ -562,6 +610,10 @@ def reminder_candidates(
     return [ReminderCandidate(*row) for row in session.execute(stmt).all()]
 
 
+def _every_board_id(session: Session) -> Sequence[int]:
+    return session.exec(select(col(Board.id))).all()  # type: ignore[return-value]
+
+
 def all_boards(session: Session) -> Sequence[Board]:
     return session.exec(select(Board).order_by(col(Board.id))).all()
 
@@ -638,16 +690,14 @@ def open_leads(session: Session, board_id: int) -> list[tuple[Person, int]]:
     return [(p, int(n)) for p, n in rows]
 
 
-def board_with_channel(session: Session, channel_id: str) -> Board | None:
-    """The board whose home channel this is (evidence capture listens only there)."""
-    return session.exec(select(Board).where(Board.channel_id == channel_id)).first()
-
-
 def _review_with_board(code_column: Any) -> Any:
     return (
         select(Review, Board)
         .join(Board, col(Board.id) == col(Review.board_id))
-        .where(code_column == bindparam("code"))
+        .where(
+            code_column == bindparam("code"),
+            col(Board.id).in_(bindparam("boards", expanding=True)),
+        )
     )
 
 
@@ -659,10 +709,13 @@ _REVIEW_WITH_BOARD = (
 )
 
 
-def review_with_board(session: Session, code: str) -> tuple[Review, Board] | None:
+def review_with_board(
+    session: Session, code: str, boards: BoardScope
+) -> tuple[Review, Board] | None:
     """A review by its code, with its board: one statement where a summary needed three."""
+    ids = sorted(boards) if not isinstance(boards, EveryBoard) else list(_every_board_id(session))
     for stmt in _REVIEW_WITH_BOARD:
-        found = session.execute(stmt, {"code": code.upper()}).first()
+        found = session.execute(stmt, {"code": code.upper(), "boards": ids or [-1]}).first()
         if found is not None:
             return found[0], found[1]
     return None

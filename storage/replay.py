@@ -1,9 +1,12 @@
 """Request signatures already accepted, so a captured Slack request replayed within Slack's
-five-minute window is refused instead of running twice.
+five-minute window is refused instead of running twice; and events already answered, so a
+redelivery of one (Slack's retries carry the same `event_id`) is not run again.
 
-Slack signs every delivery afresh (a redelivered event gets a new timestamp and signature),
-so the same signature twice can only be a replay. Signatures are kept in `seen_request`
-and forgotten after ten minutes.
+Slack signs every delivery afresh, so the same signature twice is a replay, whatever
+unsigned headers (`X-Slack-Retry-Num`) ride along. An event whose answer was a 5xx gives
+its signature back (`release_signature`): Slack's redelivery of it must run. Both kinds of
+key are kept in `seen_request` (events as `event:<id>`) and forgotten after ten minutes,
+longer than Slack's window and its last retry (five minutes after the first delivery).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
@@ -32,11 +35,43 @@ def signature_key(signature: str) -> str:
     return signature.removeprefix("v0=")[:100]
 
 
+def event_key(event_id: str) -> str:
+    return f"event:{event_id}"[:100]
+
+
 def claim_signature(db: Database, signature: str, now: datetime) -> bool:
     """True the first time this signature is seen; False for a replay.
 
     Raises SQLAlchemyError when the database is unavailable (the caller decides).
     """
+    return _claim(db, signature_key(signature), now)
+
+
+def release_signature(db: Database, signature: str) -> None:
+    """Forgets a claimed signature: its request failed and Slack will deliver it again."""
+    with db.relaxed_engine.connect() as conn:
+        conn.execute(delete(SeenRequest).where(col(SeenRequest.signature) == signature_key(signature)))
+        conn.commit()
+
+
+def event_answered(db: Database, event_id: str) -> bool:
+    """Whether a delivery of this event was answered (2xx) before."""
+    # A read: on SQLite the relaxed engine is the writer's, which would take the write lock.
+    engine = db.engine if is_sqlite(db.engine) else db.relaxed_engine
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(col(SeenRequest.signature)).where(col(SeenRequest.signature) == event_key(event_id))
+        ).first()
+        conn.commit()
+    return found is not None
+
+
+def mark_event_answered(db: Database, event_id: str, now: datetime) -> None:
+    """Remembers that this event was answered; a racing delivery got there first is fine."""
+    _claim(db, event_key(event_id), now)
+
+
+def _claim(db: Database, key: str, now: datetime) -> bool:
     # One statement in autocommit on PostgreSQL (no BEGIN and COMMIT round trips around it),
     # whose commit does not wait for the disk: a signature lost in a crash costs nothing.
     engine = db.relaxed_engine
@@ -47,9 +82,7 @@ def claim_signature(db: Database, signature: str, now: datetime) -> bool:
             raw.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
         try:
             try:
-                conn.execute(
-                    insert(SeenRequest).values(signature=signature_key(signature), seen_at=now)
-                )
+                conn.execute(insert(SeenRequest).values(signature=key, seen_at=now))
                 conn.commit()
             except IntegrityError:
                 conn.rollback()

@@ -142,7 +142,7 @@ def _after_ack(text: str, build: Callable[[], Reply]) -> Reply:
 
 
 def on_show(call: Call, cmd: c.Show) -> Reply:
-    detail = call.services.reads.detail(cmd.ref)
+    detail = call.services.reads.detail(call.actor, cmd.ref)
     return Reply(
         text=f"{detail.rec.ref}: {detail.rec.text[:200]}",
         blocks=views.detail_blocks(detail, call.services.reads.today()),
@@ -150,7 +150,7 @@ def on_show(call: Call, cmd: c.Show) -> Reply:
 
 
 def on_summary(call: Call, cmd: c.Summary) -> Reply:
-    result = call.services.reads.summary(cmd.review, cmd.as_of)
+    result = call.services.reads.summary(call.actor, cmd.review, cmd.as_of)
     when = f" as at {result.as_of:%d %B %Y}" if result.as_of else ""
     return Reply(
         text=f"{result.title}{when}: {result.total} recommendations",

@@ -161,7 +161,7 @@ def import_draft(
     _claim(uow, row, IMPORTED)
     draft = _draft(row)
     board = queries.first_board(uow.session) or services.ensure_board(uow, actor, board_name)
-    review = queries.review_by_code(uow.session, draft.review_code) or services.ensure_review(
+    review = queries.review_by_code(uow.session, draft.review_code, [board.id]) or services.ensure_review(  # type: ignore[list-item]
         uow, actor, board, draft.review_code, draft.review_title
     )
     result = importing.import_recommendations(uow, actor, review, draft.recommendations)

@@ -109,7 +109,7 @@ def import_file(
     try:
         with db.unit_of_work() as uow:
             target = queries.first_board(uow.session) or services.ensure_board(uow, SYSTEM, board)
-            found = queries.review_by_code(uow.session, review)
+            found = queries.review_by_code(uow.session, review, [target.id])  # type: ignore[list-item]
             rev = found or services.ensure_review(uow, SYSTEM, target, review, title)
             result = importing.import_recommendations(uow, SYSTEM, rev, parsed.recommendations)
             uow.commit()
@@ -124,7 +124,7 @@ def accepted_on(db: Database, code: str, today: date | None = None) -> date:
     """The date a review's relative timescales count from: its accepted date, else today
     (the caller's clock, or the database's)."""
     with db.unit_of_work(write=False) as uow:
-        review = queries.review_by_code(uow.session, code)
+        review = queries.review_by_code(uow.session, code, queries.EVERY_BOARD)
         if review and review.accepted_on:
             return review.accepted_on
         return today or uow.now.date()

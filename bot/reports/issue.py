@@ -17,9 +17,9 @@ from bot.reports.paper import BoardPaper, PaperOptions, build_paper
 from bot.reports.pdf import board_paper_pdf, require_libreoffice
 from bot.reports.xlsx import tracker_xlsx
 from bot.rules.permissions import Act, Actor, require
-from bot.services.access import board_roles
+from bot.services.access import board_roles, boards_in_view
 from bot.services.audit import audit
-from bot.services.lookups import get_review
+from bot.services.lookups import review_for
 from storage import as_of as state_queries
 from storage.db import UnitOfWork
 from storage.models import IssuedReport, Review
@@ -86,11 +86,15 @@ def produce(
     )
 
 
-def review_for_paper(session: Session, code: str | None) -> Review:
-    """The review named, or the only one there is: a paper is always of one review."""
+def review_for_paper(session: Session, actor: Actor, code: str | None) -> Review:
+    """The review named, or the only one there is, among the boards the person may see
+    from where they asked (the paper is posted there): a paper is always of one review."""
     if code:
-        return get_review(session, code)
-    reviews = session.exec(select(Review).order_by(col(Review.code)).limit(6)).all()
+        return review_for(session, actor, code)
+    boards = boards_in_view(session, actor)
+    reviews = session.exec(
+        select(Review).where(col(Review.board_id).in_(boards)).order_by(col(Review.code)).limit(6)
+    ).all()
     if len(reviews) == 1:
         return reviews[0]
     known = ", ".join(r.code for r in reviews[:5])
@@ -120,7 +124,7 @@ def issue(
     """Issues the paper to the board and records it. A paper already issued for a day that
     has ended is produced again exactly as it was issued, not rebuilt."""
     fmt = check_format(fmt)
-    review = get_review(uow.session, review_code)
+    review = review_for(uow.session, actor, review_code)
     require_issuer(uow.session, actor, review)
     board = history.board_for(uow.session, review.id)
     moment = history.Moment.of(uow.now, as_of, board)

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.reports import wording
 from bot.reports.paper import BRAG_WORDS, BoardPaper, TrackerRow
 from bot.reports.xlsx_layout import FONT, Column, finish, header, link, put
+from bot.rules.text import shown_with_host
 
 # Fill colours a printed tracker reads well in, strong enough to tell apart in greyscale.
 BRAG_FILLS = {
@@ -75,7 +76,7 @@ def tracker_values(row: TrackerRow) -> list[object]:
     first = row.evidence[0] if row.evidence else None
     evidence_text = ""
     if first:
-        evidence_text = first.description or first.url
+        evidence_text = shown_with_host(first.description, first.url)  # the label's real host
         if len(row.evidence) > 1:
             evidence_text += f" (+{len(row.evidence) - 1} more: see Evidence sheet)"
     return [

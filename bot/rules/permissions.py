@@ -26,6 +26,9 @@ class Actor:
     name: str = ""
     team_id: str | None = None
     is_workspace_admin: bool = False
+    # Where they asked (a Slack channel): which board a request concerns, and who may see
+    # a private channel's evidence (bot.rules.scope). None for the console and the scheduler.
+    channel_id: str | None = None
 
 
 SYSTEM = Actor(user_id="system", name="recs")

@@ -13,11 +13,46 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.rules import away
+from bot.errors import UserError
+from bot.rules import away, scope
 from bot.rules.permissions import Act, Actor, Role, given_roles, require
 from storage import queries
-from storage.models import Agency, Person, Recommendation
+from storage.models import Agency, Board, Person, Recommendation
 from storage.queries import Standing
+
+
+def boards_in_view(session: Session, actor: Actor) -> frozenset[int]:
+    """The boards `actor` may read from where they asked (bot.rules.scope decides)."""
+    facts = queries.scope_facts(session, actor.user_id, actor.channel_id)
+    return scope.boards_in_view(
+        actor, channel_board=facts.channel_board, standing=facts.standing,
+        every_board=facts.boards,
+    )  # fmt: skip
+
+
+def one_board(session: Session, actor: Actor, *, act: Act | None = None) -> Board:
+    """The one board a request concerns: the only one `actor` may see (with `act`, the only
+    one they may do it on). Otherwise a person's error saying where to ask."""
+    boards = sorted(boards_in_view(session, actor))
+    if act is not None and len(boards) > 1:
+        boards = [b for b in boards if _may(session, actor, b, act)] or boards
+    if len(boards) > 1:
+        raise UserError(
+            "You have a part on several boards: ask in the channel of the board you mean.",
+            example="/recs summary H",
+        )
+    board = session.get(Board, boards[0]) if boards else None
+    if board is None:
+        raise UserError(scope.NO_BOARD, example="/recs help")
+    return board
+
+
+def _may(session: Session, actor: Actor, board_id: int, act: Act) -> bool:
+    try:
+        require(board_roles(session, actor, board_id), act, "")
+    except UserError:
+        return False
+    return True
 
 
 def _no_status(user_id: str) -> bool:

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.errors import NotFound, UserError
 from bot.rules import policy
 from bot.rules.permissions import Act, Actor
-from bot.services.access import require_on_board
+from bot.services.access import one_board, require_on_board
 from bot.services.audit import audit
 from bot.services.base import UseCases
 from bot.services.people import acting, ensure_person
@@ -22,6 +22,7 @@ from storage.models import (
     Agency,
     AgencyMember,
     Board,
+    BoardChannel,
     BoardRole,
     BoardRoleKind,
     Review,
@@ -72,7 +73,13 @@ def ensure_review(
             f"'{code}' is not a review code: use letters, digits and dashes.",
             example="--review CSPR-2024-03",
         )
-    review = queries.review_by_code(uow.session, code)
+    # Codes are unique across the deployment (refs are made from them), so look everywhere.
+    review = queries.review_by_code(uow.session, code, queries.EVERY_BOARD)
+    if review and review.board_id != board.id:
+        raise UserError(
+            f"The review code '{code.upper()}' is taken by another board: choose another.",
+            example="--review CSPR-2024-03",
+        )
     if review:
         return review
     review = Review(
@@ -119,6 +126,7 @@ class BoardSettings:
 
     channel_id: str | None = None
     chair_ids: tuple[str, ...] | None = None
+    linked_channel_ids: tuple[str, ...] | None = None  # where evidence is captured besides
     due_soon_days: str | None = None
     overdue_every_days: int | None = None
     stale_after_days: int | None = None
@@ -139,6 +147,8 @@ def update_board_settings(
     before = board.model_dump(exclude={"created_at"})
     changes: dict[str, Any] = {}
     if new.channel_id is not None:
+        if new.channel_id:
+            _require_free(uow, board_id, new.channel_id, "channel")
         changes["channel_id"] = new.channel_id or None
     for setting in (*policy.EDITABLE, policy.REQUIRE_EVIDENCE):
         value = getattr(new, setting.field)
@@ -148,6 +158,7 @@ def update_board_settings(
         setattr(board, name, value)
     uow.session.add(board)
     chairs_before = _set_chairs(uow, actor, board, new.chair_ids)
+    linked_before = _set_linked_channels(uow, actor, board, new.linked_channel_ids)
     uow.session.flush()
     after = board.model_dump(exclude={"created_at"})
     audit(
@@ -160,8 +171,41 @@ def update_board_settings(
         after={k: after[k] for k in changes if before[k] != after[k]},
         chairs_before=chairs_before,
         chairs_after=sorted(new.chair_ids) if new.chair_ids is not None else chairs_before,
+        linked_before=linked_before,
+        linked_after=sorted(set(new.linked_channel_ids))
+        if new.linked_channel_ids is not None
+        else linked_before,
     )
     return board
+
+
+def _require_free(uow: UnitOfWork, board_id: int, channel_id: str, field: str) -> None:
+    """A channel is one board's at most: another board's channel would hand it this
+    board's evidence and answers (and this board theirs)."""
+    owner = queries.board_of_channel(uow.session, channel_id)
+    if owner is not None and owner != board_id:
+        raise policy.SettingError(
+            field, "That channel belongs to another board: each channel serves one board."
+        )
+
+
+def _set_linked_channels(
+    uow: UnitOfWork, actor: Actor, board: Board, channel_ids: tuple[str, ...] | None
+) -> list[str]:
+    """The board's linked channels become `channel_ids` (None leaves them as they are)."""
+    board_id = board.id or 0
+    before = queries.linked_channels(uow.session, board_id)
+    if channel_ids is None:
+        return before
+    wanted = set(channel_ids) - {board.channel_id}
+    for channel_id in sorted(wanted):
+        _require_free(uow, board_id, channel_id, "evidence_channels")
+    for row in uow.session.exec(select(BoardChannel).where(BoardChannel.board_id == board_id)):
+        if row.channel_id not in wanted:
+            uow.session.delete(row)
+    for channel_id in sorted(wanted - set(before)):
+        uow.session.add(BoardChannel(board_id=board_id, channel_id=channel_id, created_at=uow.now))
+    return before
 
 
 def _set_chairs(
@@ -196,7 +240,8 @@ class Boards(UseCases):
         return board
 
     def require(self, actor: Actor, act: Act, what: str) -> None:
-        """Refuses, before a form opens, someone who may not `act` on the board."""
+        """Refuses, before a form opens, someone who may not `act` on the board the request
+        concerns (bot.services.access.one_board)."""
         with self.reading() as uow:
-            board = queries.first_board(uow.session)
-            require_on_board(uow.session, actor, board.id if board else None, act, what)
+            board = one_board(uow.session, actor, act=act)
+            require_on_board(uow.session, actor, board.id, act, what)

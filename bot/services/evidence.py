@@ -1,8 +1,11 @@
 """Evidence: attached by owners, proposed by others, captured from board-channel messages,
 and accepted, rejected or undone by chairs.
 
-A retried delivery of a channel message records nothing twice: the event is marked processed
-in the same transaction as the evidence it produced."""
+A message is evidence only in a board's home channel or a channel the board linked, and only
+for that board's recommendations: a ref of another board is as unknown there as a ref that
+does not exist. Whether its channel was private is kept with it (bot.rules.scope says who
+may see it). A retried delivery of a channel message records nothing twice: the event is
+marked processed in the same transaction as the evidence it produced."""
 
 from __future__ import annotations
 
@@ -18,7 +21,12 @@ from bot.rules.text import MAX_NOTE, clean_text, clean_url
 from bot.services.access import owners_in_words, require_on, roles_on
 from bot.services.audit import audit
 from bot.services.base import UseCases
-from bot.services.lookups import get_evidence, get_recommendation, get_recommendation_by_id
+from bot.services.lookups import (
+    get_evidence,
+    get_recommendation,
+    get_recommendation_by_id,
+    recommendation_for,
+)
 from bot.services.people import acting
 from storage import ledger, queries
 from storage.db import UnitOfWork
@@ -28,6 +36,7 @@ from storage.models import (
     EvidenceState,
     Recommendation,
 )
+from storage.queries import BoardScope
 
 
 def counting_evidence(session: Session, rec_id: int) -> int:
@@ -52,6 +61,7 @@ def _add_evidence(
     permalink: str | None = None,
     channel_id: str | None = None,
     message_ts: str | None = None,
+    channel_private: bool | None = None,
 ) -> Evidence:
     evidence = Evidence(
         recommendation_id=rec.id,  # type: ignore[arg-type]
@@ -62,6 +72,7 @@ def _add_evidence(
         posted_at=uow.now,
         permalink=permalink,
         channel_id=channel_id,
+        channel_private=channel_private,
         message_ts=message_ts,
         state=state,
     )
@@ -94,10 +105,16 @@ def attach_evidence(
     permalink: str | None = None,
     channel_id: str | None = None,
     message_ts: str | None = None,
+    channel_private: bool | None = None,
     allow_proposal: bool = False,
+    boards: BoardScope | None = None,
 ) -> Evidence:
-    """Evidence from an owner is recorded; from anyone else, when allowed, it is proposed."""
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    """Evidence from an owner is recorded; from anyone else, when allowed, it is proposed.
+    `boards`: where the ref may be found (a channel's board); else where the actor may see."""
+    if boards is None:
+        rec = recommendation_for(uow.session, actor, ref, for_update=True)
+    else:
+        rec = get_recommendation(uow.session, ref, boards=boards, for_update=True)
     if may(roles_on(uow.session, actor, rec, uow.now.date()), Act.add_evidence):
         state = EvidenceState.recorded
     elif allow_proposal:
@@ -123,6 +140,7 @@ def attach_evidence(
         permalink=permalink,
         channel_id=channel_id,
         message_ts=message_ts,
+        channel_private=channel_private,
     )
 
 
@@ -243,6 +261,7 @@ class ChannelMessage:
     text: str
     files: tuple[SlackFile, ...] = ()
     thread_ts: str | None = None  # set when the message is a reply in a thread
+    private: bool = True  # a private channel or a group DM; unknown counts as private
 
     @property
     def links(self) -> list[str]:
@@ -290,7 +309,13 @@ def event_key(message: ChannelMessage) -> str:
 
 
 def is_board_channel(uow: UnitOfWork, channel_id: str) -> bool:
-    return queries.board_with_channel(uow.session, channel_id) is not None
+    return queries.board_of_channel(uow.session, channel_id) is not None
+
+
+NOT_A_BOARD_CHANNEL = (
+    "That message is not in a board's channel or a channel its board has linked, so it "
+    "can't be evidence. The board's business manager can link the channel in /recs settings."
+)
 
 
 def wants_recording(message: ChannelMessage) -> bool:
@@ -307,16 +332,17 @@ def record_message_evidence(
     nothing. The caller commits; a message seen before records nothing (`duplicate`).
     """
     outcome = EvidenceOutcome()
-    if not wants_recording(message):
+    board = queries.board_of_channel(uow.session, message.channel_id)
+    if not wants_recording(message) or board is None:
         return outcome
     if not ledger.claim_event(uow.session, event_key(message), uow.now):
         outcome.duplicate = True
         return outcome
     for ref in message.refs:
-        if queries.recommendation_by_ref(uow.session, ref) is None:
-            outcome.unknown_refs.append(ref)
+        if queries.recommendation_by_ref(uow.session, ref, [board]) is None:
+            outcome.unknown_refs.append(ref)  # unknown, or another board's: the same here
             continue
-        _record_for_ref(uow, actor, message, ref, outcome, permalink=permalink)
+        _record_for_ref(uow, actor, message, ref, outcome, permalink=permalink, board=board)
     return outcome
 
 
@@ -329,15 +355,21 @@ def record_chosen_evidence(
     *,
     permalink: str | None,
 ) -> EvidenceOutcome:
-    """The *Add as evidence* shortcut: a person picked the ref for any message."""
+    """The *Add as evidence* shortcut: a person picked the ref for a message in a board's
+    channel; the ref must be that board's."""
     outcome = EvidenceOutcome()
-    get_recommendation(uow.session, ref)  # an unknown ref is the person's error
+    board = queries.board_of_channel(uow.session, message.channel_id)
+    if board is None:
+        raise UserError(NOT_A_BOARD_CHANNEL, example="Evidence for H-12: https://example.org/audit.pdf")
+    get_recommendation(uow.session, ref, boards=[board])  # unknown here: the person's error
     if not message.carries_evidence and not permalink:
         raise UserError(
             "That message has no link or file, and I couldn't get a link to it.",
             example="Evidence for H-12: https://example.org/audit.pdf",
         )
-    _record_for_ref(uow, actor, message, ref, outcome, permalink=permalink, text=description)
+    _record_for_ref(
+        uow, actor, message, ref, outcome, permalink=permalink, text=description, board=board
+    )
     return outcome
 
 
@@ -349,6 +381,7 @@ def _record_for_ref(
     outcome: EvidenceOutcome,
     *,
     permalink: str | None,
+    board: int,
     text: str | None = None,
 ) -> None:
     description = (text if text is not None else message.plain_text)[: MAX_NOTE]
@@ -368,7 +401,9 @@ def _record_for_ref(
                 permalink=permalink,
                 channel_id=message.channel_id,
                 message_ts=message.ts,
+                channel_private=message.private,
                 allow_proposal=True,
+                boards=[board],
             )
         except UserError as exc:
             outcome.refused.append(f"{ref}: {exc.message}")

@@ -5,7 +5,7 @@ Also the few reads the modals need (reviews, agencies, the board's settings).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +14,9 @@ from sqlmodel import Session
 from bot.rules import policy
 from bot.rules.brag import Thresholds
 from bot.rules.lifecycle import OPEN_STATUSES
+from bot.rules.permissions import Actor
 from bot.services import reads, summary
+from bot.services.access import boards_in_view
 from bot.services.summary import BoardSummary
 from storage import queries
 from storage.models import Board, BoardRoleKind
@@ -33,6 +35,7 @@ class SettingsForm:
 
     channel_id: str | None
     chair_ids: Sequence[str]
+    linked_channel_ids: Sequence[str]
     due_soon_days: str
     overdue_every_days: int
     stale_after_days: int
@@ -51,18 +54,22 @@ class HomePage:
     overview: BoardSummary | None  # for chairs
 
 
-def home_page(session: Session, user_id: str, today: date) -> HomePage:
+def home_page(session: Session, actor: Actor, today: date) -> HomePage:
+    """The person's own open recommendations, and the overview of a board they chair:
+    nothing of a board they have no part on (App Home is no board's channel)."""
+    boards = boards_in_view(session, actor)
+    user_id = actor.user_id
     mine = reads.list_page(
         session,
-        RecommendationFilter(owned_by=user_id, statuses=OPEN_STATUSES),
+        RecommendationFilter(boards, owned_by=user_id, statuses=OPEN_STATUSES),
         today=today,
-        thresholds=reads.thresholds_for(session, None),
+        thresholds=reads.thresholds_for(session, boards),
         title="My recommendations",
         command="list mine",
         page_size=HOME_RECOMMENDATIONS,
     )
     overview = None
-    chaired = queries.boards_chaired_by(session, user_id)
+    chaired = [b for b in queries.boards_chaired_by(session, user_id) if b.id in boards]
     if chaired:  # the chair's own board: summing every board's reviews would grow with N
         board = chaired[0]
         overview = summary.board_summary(
@@ -71,21 +78,13 @@ def home_page(session: Session, user_id: str, today: date) -> HomePage:
     return HomePage(mine, overview)
 
 
-def review_choices(session: Session) -> list[Choice]:
-    return [Choice(r.code, f"{r.code} · {r.title}") for r in reads.reviews(session)]
+def review_choices(session: Session, boards: Collection[int]) -> list[Choice]:
+    return [Choice(r.code, f"{r.code} · {r.title}") for r in reads.reviews(session, boards)]
 
 
-def agency_choices(session: Session) -> list[Choice]:
-    board = queries.first_board(session)
-    agencies = queries.agencies_matching(session, board.id if board else None, "")
+def agency_choices(session: Session, boards: Collection[int]) -> list[Choice]:
+    agencies = queries.agencies_matching(session, boards, "")
     return [Choice(a.name, a.name) for a in agencies]
-
-
-def settings_form(session: Session) -> tuple[int, SettingsForm] | None:
-    board = queries.first_board(session)
-    if board is None or board.id is None:
-        return None
-    return board.id, form_of(session, board)
 
 
 def form_of(session: Session, board: Board) -> SettingsForm:
@@ -93,6 +92,7 @@ def form_of(session: Session, board: Board) -> SettingsForm:
     return SettingsForm(
         channel_id=board.channel_id,
         chair_ids=[p.id for p in chairs if not p.id.startswith("email:")],
+        linked_channel_ids=queries.linked_channels(session, board.id or 0),
         # As the rules read them: an old value out of bounds shows as the bound in force
         # (Slack refuses a number input whose initial value is outside its own bounds).
         due_soon_days=policy.DUE_SOON_DAYS.store(policy.DUE_SOON_DAYS.read(board.due_soon_days)),

@@ -1,12 +1,17 @@
 """Lookups that raise a person's error: a recommendation by ref, a review by code, a board,
-an agency by name, a piece of evidence."""
+an agency by name, a piece of evidence.
+
+A recommendation or review of a board the person may not see (bot.rules.scope) is not found,
+with the very words of one that does not exist: its existence is no one else's business."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
 from bot.errors import NotFound
-from bot.rules.refs import normalise_ref, ref_example
+from bot.rules.permissions import Actor
+from bot.rules.refs import normalise_ref
+from bot.services.access import boards_in_view
 from storage import queries
 from storage.models import (
     Agency,
@@ -15,31 +20,47 @@ from storage.models import (
     Recommendation,
     Review,
 )
+from storage.queries import BoardScope
 
 
 def get_recommendation(
-    session: Session, ref_text: str, *, for_update: bool = False
+    session: Session, ref_text: str, *, boards: BoardScope, for_update: bool = False
 ) -> Recommendation:
     ref = normalise_ref(ref_text)
-    rec = queries.recommendation_by_ref(session, ref, for_update=for_update)
+    rec = queries.recommendation_by_ref(session, ref, boards, for_update=for_update)
     if rec is None:
-        raise no_such_recommendation(session, ref)
+        raise no_such_recommendation(ref)
     return rec
 
 
-def no_such_recommendation(session: Session, ref: str) -> NotFound:
-    return NotFound(
-        f"There is no recommendation {ref}.", example=f"/recs show {ref_example(session)}"
+def recommendation_for(
+    session: Session, actor: Actor, ref_text: str, *, for_update: bool = False
+) -> Recommendation:
+    """A recommendation by ref among the boards `actor` may see from where they asked."""
+    return get_recommendation(
+        session, ref_text, boards=boards_in_view(session, actor), for_update=for_update
     )
 
 
-def get_review(session: Session, code: str) -> Review:
-    review = queries.review_by_code(session, code)
+def no_such_recommendation(ref: str) -> NotFound:
+    return NotFound(
+        f"There is no recommendation {ref} here. `/recs list` shows the ones there are.",
+        example="/recs show H-12",
+    )
+
+
+def get_review(session: Session, code: str, *, boards: BoardScope) -> Review:
+    review = queries.review_by_code(session, code, boards)
     if review is None:
-        known = ", ".join(session.exec(select(Review.code).order_by(Review.code)).all()[:10])
+        known = ", ".join(queries.review_codes(session, boards))
         hint = f" Known reviews: {known}." if known else ""
-        raise NotFound(f"There is no review '{code}'.{hint}", example="/recs list H")
+        raise NotFound(f"There is no review '{code[:40]}' here.{hint}", example="/recs list H")
     return review
+
+
+def review_for(session: Session, actor: Actor, code: str) -> Review:
+    """A review by code among the boards `actor` may see from where they asked."""
+    return get_review(session, code, boards=boards_in_view(session, actor))
 
 
 def board_of(session: Session, rec: Recommendation) -> Board:
@@ -53,7 +74,7 @@ def find_agency(session: Session, board_id: int, name: str) -> Agency:
     agency = queries.agency_by_name(session, board_id, name)
     if agency:
         return agency
-    candidates = queries.agencies_matching(session, board_id, name)
+    candidates = queries.agencies_matching(session, [board_id], name)
     if len(candidates) == 1:
         return candidates[0]
     names = [a.name for a in candidates] or [

@@ -1,17 +1,19 @@
 """The read use cases: lists, a recommendation in full, summaries, samples and App Home.
-Each opens a read-only unit of work and ends it; none writes."""
+Each opens a read-only unit of work and ends it; none writes. Each reads only the boards the
+person may see from where they asked (bot.services.access.boards_in_view)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.errors import NotFound
 from bot.rules.brag import Thresholds
 from bot.rules.permissions import Act, Actor
 from bot.services import home, reads, summary
-from bot.services.access import require_on_board
+from bot.services.access import boards_in_view, one_board, require_on_board
 from bot.services.base import UseCases
-from bot.services.lookups import get_recommendation
+from bot.services.lookups import recommendation_for
 from bot.services.people import Named, resolve
 from bot.services.reads import RecommendationDetail, RecommendationPage
 from bot.services.summary import BoardSummary
@@ -38,9 +40,13 @@ class ListQuery:
 class Reads(UseCases):
     def chaired_summary(self, actor: Actor) -> BoardSummary | None:
         """A chair's `/recs`: their own board's summary (not every board's: a national
-        deployment holds ~150 boards). None for anyone who chairs no board."""
+        deployment holds ~150 boards), of a board they may see from where they ask. None for
+        anyone who chairs no such board."""
         with self.reading() as uow:
-            chaired = queries.boards_chaired_by(uow.session, actor.user_id)
+            boards = boards_in_view(uow.session, actor)
+            chaired = [
+                b for b in queries.boards_chaired_by(uow.session, actor.user_id) if b.id in boards
+            ]
             if not chaired:
                 return None
             board = chaired[0]
@@ -61,12 +67,16 @@ class Reads(UseCases):
         """A page of the list; with no `title`, the review's own, then the `qualifiers`."""
         with self.reading() as uow:
             session = uow.session
-            review, board = reads.review_in_scope(session, query.review)
+            boards = boards_in_view(session, actor)
+            review, board = reads.review_in_scope(session, query.review, boards)
             if title is None:
                 title = " · ".join((reads.review_title(review), *qualifiers))
             flt = RecommendationFilter(
+                boards,
                 review_id=review.id if review else None,
-                agency_ids=self._agency_ids(session, query, board.id if review and board else None),
+                agency_ids=self._agency_ids(
+                    session, query, [board.id] if review and board and board.id else boards
+                ),
                 statuses=query.statuses or None,
                 brag=query.rag,
                 overdue_before=self.today() if query.overdue else None,
@@ -74,15 +84,18 @@ class Reads(UseCases):
                 theme=query.theme,
             )
             return reads.list_page(
-                session, flt, today=self.today(), thresholds=Thresholds.of(board),
+                session, flt, today=self.today(),
+                thresholds=Thresholds.of(board) if board else reads.thresholds_for(session, boards),
                 title=title, command=command, page=query.page,
             )  # fmt: skip
 
     @staticmethod
-    def _agency_ids(session: object, query: ListQuery, board_id: int | None) -> tuple[int, ...] | None:
+    def _agency_ids(
+        session: object, query: ListQuery, boards: Collection[int]
+    ) -> tuple[int, ...] | None:
         if not query.agency:
             return None
-        matches = queries.agencies_matching(session, board_id, query.agency)  # type: ignore[arg-type]
+        matches = queries.agencies_matching(session, boards, query.agency)  # type: ignore[arg-type]
         if not matches:
             raise NotFound(
                 f"No agency matches '{query.agency[:60]}'.",
@@ -97,44 +110,48 @@ class Reads(UseCases):
             return query.owner.slack_id or resolve(session, query.owner).id  # type: ignore[arg-type]
         return actor.user_id if query.mine else None
 
-    def recommendation(self, ref: str) -> Recommendation:
+    def recommendation(self, actor: Actor, ref: str) -> Recommendation:
         with self.reading() as uow:
-            return get_recommendation(uow.session, ref)
+            return recommendation_for(uow.session, actor, ref)
 
-    def detail(self, ref: str) -> RecommendationDetail:
+    def detail(self, actor: Actor, ref: str) -> RecommendationDetail:
         with self.reading() as uow:
-            return reads.detail(uow.session, ref, self.today())
+            boards = boards_in_view(uow.session, actor)
+            return reads.detail(uow.session, ref, self.today(), actor, boards)
 
-    def summary(self, code: str | None, as_of: object = None) -> BoardSummary:
+    def summary(self, actor: Actor, code: str | None, as_of: object = None) -> BoardSummary:
         with self.reading() as uow:
-            result = summary.review_summary(uow.session, code, uow.now, as_of=as_of)  # type: ignore[arg-type]
+            boards = boards_in_view(uow.session, actor)
+            result = summary.review_summary(
+                uow.session, code, uow.now, boards, as_of=as_of  # type: ignore[arg-type]
+            )
         result.review_code = code.upper() if code else None
         return result
 
     def sample(self, actor: Actor, n: int) -> list[RecommendationRow]:
-        """n completed, not yet assured recommendations for a chair to verify."""
+        """n of the board's completed, not yet assured recommendations for a chair to verify."""
         with self.reading() as uow:
-            board = queries.first_board(uow.session)
-            require_on_board(
-                uow.session, actor, board.id if board else None, Act.sample, "draw a sample"
-            )
-            return reads.sample_completed(uow.session, n, self.today())
+            board = one_board(uow.session, actor, act=Act.sample)
+            require_on_board(uow.session, actor, board.id, Act.sample, "draw a sample")
+            return reads.sample_completed(uow.session, n, self.today(), board)
 
-    def home_page(self, user_id: str) -> home.HomePage:
+    def home_page(self, actor: Actor) -> home.HomePage:
         with self.reading() as uow:
-            return home.home_page(uow.session, user_id, self.today())
+            return home.home_page(uow.session, actor, self.today())
 
-    def review_choices(self) -> list[home.Choice]:
+    def review_choices(self, actor: Actor) -> list[home.Choice]:
         with self.reading() as uow:
-            return home.review_choices(uow.session)
+            return home.review_choices(uow.session, boards_in_view(uow.session, actor))
 
-    def agency_choices(self) -> list[home.Choice]:
+    def agency_choices(self, actor: Actor) -> list[home.Choice]:
         with self.reading() as uow:
-            return home.agency_choices(uow.session)
+            return home.agency_choices(uow.session, boards_in_view(uow.session, actor))
 
-    def settings_form(self) -> tuple[int, home.SettingsForm] | None:
+    def settings_form(self, actor: Actor) -> tuple[int, home.SettingsForm] | None:
+        """The settings of the one board `actor` administers from where they asked."""
         with self.reading() as uow:
-            return home.settings_form(uow.session)
+            board = one_board(uow.session, actor, act=Act.settings)
+            return (board.id, home.form_of(uow.session, board)) if board.id else None
 
     # --- the console's own reads --------------------------------------------------------------
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from bot.errors import UserError
 from bot.rules.brag import (
     BRAG_BOUND,
     BRAG_BOUND_RANK,
@@ -16,7 +18,11 @@ from bot.rules.brag import (
     brag_params,
 )
 from bot.rules.lifecycle import status_words
+from bot.rules.permissions import Actor
 from bot.rules.refs import normalise_ref
+from bot.rules.scope import NO_BOARD, may_see_private_evidence
+from bot.rules.text import link_host
+from bot.services.access import board_roles
 from bot.services.lookups import get_review, no_such_recommendation
 from storage import queries
 from storage.models import (
@@ -29,7 +35,7 @@ from storage.models import (
     RecommendationTheme,
     Review,
 )
-from storage.queries import RecommendationFilter, RecommendationRow
+from storage.queries import BoardScope, RecommendationFilter, RecommendationRow
 
 PAGE_SIZE = 40  # a whole review plan of dozens fits one message (50 blocks)
 LISTS = queries.RecommendationList(BRAG_BOUND, BRAG_BOUND_RANK)
@@ -88,6 +94,7 @@ class RecommendationDetail:
     parts: list[RecommendationPart]
     themes: list[str]
     names: dict[str, str] = field(default_factory=dict)
+    private_evidence: int = 0  # items from a private channel this reader may not see
 
     def history(self) -> list[HistoryEntry]:
         entries = [
@@ -129,8 +136,11 @@ def describe_update(update: ProgressUpdate) -> str:
 
 
 def describe_evidence(evidence: Evidence) -> str:
+    """The link with the host it really goes to, then what the poster said of it: a
+    description may name any site, so the host is never left to it."""
     what = evidence.url or f"file {evidence.slack_file_id}"
-    text = f"evidence ({evidence.state}): {what}"
+    host = link_host(evidence.url)
+    text = f"evidence ({evidence.state})" + (f" on {host}" if host else "") + f": {what}"
     if evidence.description:
         text += f" — {evidence.description}"
     if evidence.review_reason:
@@ -144,13 +154,18 @@ def describe_due_change(change: DueDateChange) -> str:
     return text + (f": {change.reason}" if change.reason else "")
 
 
-def detail(session: Session, ref: str, today: date) -> RecommendationDetail:
+def detail(
+    session: Session, ref: str, today: date, reader: Actor, boards: BoardScope
+) -> RecommendationDetail:
+    """A recommendation in full, as `reader` may see it: not at all outside `boards`, and
+    without the evidence of a private channel they are not in (bot.rules.scope)."""
     ref = normalise_ref(ref)
-    found = queries.recommendation_in_full(session, ref)
+    found = queries.recommendation_in_full(session, ref, boards)
     if found is None:
-        raise no_such_recommendation(session, ref)
+        raise no_such_recommendation(ref)
     rec, review, board, agency, lead = found
-    updates, evidence, moves = queries.history(session, rec.id)  # type: ignore[arg-type]
+    updates, every_item, moves = queries.history(session, rec.id)  # type: ignore[arg-type]
+    evidence = shown_evidence(session, reader, board, every_item)
     parts = session.exec(
         select(RecommendationPart).where(RecommendationPart.recommendation_id == rec.id)
     ).all()
@@ -173,18 +188,45 @@ def detail(session: Session, ref: str, today: date) -> RecommendationDetail:
         parts=list(parts),
         themes=list(themes),
         names=queries.names_of(session, people),
+        private_evidence=len(every_item) - len(evidence),
     )
 
 
-def review_in_scope(session: Session, code: str | None) -> tuple[Review | None, Board | None]:
-    """The review a command names, with its board (thresholds, zone, meetings), in one
-    statement; no code means every review, under the first board's thresholds. An unknown
-    code is the person's error (NotFound, naming the reviews there are)."""
+def shown_evidence(
+    session: Session, reader: Actor, board: Board, items: Sequence[Evidence]
+) -> list[Evidence]:
+    """The evidence `reader` may see: all of it, but what came from a private channel only
+    if they are in that channel, posted it, or chair or administer the board."""
+    roles = None
+    shown = []
+    for item in items:
+        if item.channel_private:
+            if roles is None:
+                roles = board_roles(session, reader, board.id)
+            allowed = may_see_private_evidence(
+                reader, channel_id=item.channel_id, posted_by=item.posted_by_id, board_roles=roles
+            )
+            if not allowed:
+                continue
+        shown.append(item)
+    return shown
+
+
+def review_in_scope(
+    session: Session, code: str | None, boards: Collection[int]
+) -> tuple[Review | None, Board | None]:
+    """The review a command names among `boards`, with its board (thresholds, zone,
+    meetings), in one statement; no code means every review of `boards`, with the board
+    when there is one. An unknown code is the person's error (NotFound, naming the reviews
+    there are); so is seeing no board at all."""
+    if not boards:
+        raise UserError(NO_BOARD, example="/recs help")
     if not code:
-        return None, queries.first_board(session)
-    found = queries.review_with_board(session, code)
+        only = sorted(boards)
+        return None, (session.get(Board, only[0]) if len(only) == 1 else None)
+    found = queries.review_with_board(session, code, boards)
     if found is None:
-        get_review(session, code)  # raises NotFound with the reviews' codes
+        get_review(session, code, boards=boards)  # raises NotFound with the reviews' codes
     assert found is not None
     return found
 
@@ -193,23 +235,21 @@ def review_title(review: Review | None) -> str:
     return f"{review.title} ({review.code})" if review else "All reviews"
 
 
-def thresholds_for(session: Session, review_id: int | None) -> Thresholds:
-    if review_id is None:
-        return Thresholds.of(queries.first_board(session))
-    board_id = queries.board_id_of_review(session, review_id)
-    return Thresholds.of(session.get(Board, board_id) if board_id else None)
+def thresholds_for(session: Session, boards: Collection[int]) -> Thresholds:
+    """The thresholds of the first of `boards` (a list across boards needs one set)."""
+    first = min(boards, default=None)
+    return Thresholds.of(session.get(Board, first) if first is not None else None)
 
 
-def reviews(session: Session) -> list[Review]:
-    return list(session.exec(select(Review).order_by(Review.code)).all())
+def reviews(session: Session, boards: Collection[int]) -> list[Review]:
+    return list(queries.reviews_in(session, boards))
 
 
-def sample_completed(session: Session, n: int, today: date) -> list[RecommendationRow]:
-    """n completed, not yet assured recommendations, drawn at random for verification.
-
-    The database draws them: any of the completed ones may come up, and only n rows are read."""
+def sample_completed(session: Session, n: int, today: date, board: Board) -> list[RecommendationRow]:
+    """n of the board's completed, not yet assured recommendations, drawn at random for
+    verification. The database draws them: any of the completed ones may come up, and only
+    n rows are read."""
     from storage.models import Status
 
-    thresholds = Thresholds.of(queries.first_board(session))
-    flt = RecommendationFilter(statuses=(Status.completed,))
-    return LISTS.sample(session, flt, brag_params(today, thresholds), n)
+    flt = RecommendationFilter([board.id or 0], statuses=(Status.completed,))
+    return LISTS.sample(session, flt, brag_params(today, Thresholds.of(board)), n)

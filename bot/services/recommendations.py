@@ -15,7 +15,7 @@ from bot.services.access import require_on, require_on_board, standing_on
 from bot.services.audit import audit
 from bot.services.base import UseCases
 from bot.services.evidence import _add_evidence, attach_evidence, counting_evidence
-from bot.services.lookups import board_of, find_agency, get_recommendation, get_review
+from bot.services.lookups import board_of, find_agency, recommendation_for, review_for
 from bot.services.people import Named, acting, resolve
 from storage.db import UnitOfWork
 from storage.models import (
@@ -56,7 +56,7 @@ def add_recommendation(
     uow: UnitOfWork, actor: Actor, new: NewRecommendation, *, source: UpdateSource
 ) -> Recommendation:
     session = uow.session
-    review = get_review(session, new.review_code)
+    review = review_for(session, actor, new.review_code)
     require_on_board(uow.session, actor, review.board_id, Act.add_recommendation, "add recommendations")
     text = clean_text(new.text, "recommendation text", limit=MAX_TEXT)
     today = uow.now.date()
@@ -175,7 +175,7 @@ def record_update(
 
     `at` dates the update in the past, for plans imported with their history.
     """
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.update, f"update {rec.ref}")
     note = clean_text(note, "note", required=status is None and at_risk is None)
     if status is not None and status == rec.status and note:
@@ -223,7 +223,7 @@ def mark_done(
     note: str = "",
     source: UpdateSource = UpdateSource.command,
 ) -> ProgressUpdate:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.update, f"complete {rec.ref}")
     if evidence_url:
         _add_evidence(uow, actor, rec, clean_url(evidence_url), note, state=EvidenceState.recorded)
@@ -231,7 +231,7 @@ def mark_done(
 
 
 def assign(uow: UnitOfWork, actor: Actor, ref: str, lead_officer_id: str) -> Recommendation:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.assign, f"change the lead officer of {rec.ref}")
     if uow.session.get(Person, lead_officer_id) is None:
         raise NotFound(
@@ -255,7 +255,7 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str, lead_officer_id: str) -> Rec
 
 
 def change_agency(uow: UnitOfWork, actor: Actor, ref: str, agency_name: str) -> Recommendation:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.change_agency, f"change the owner agency of {rec.ref}")
     board = board_of(uow.session, rec)
     agency = find_agency(uow.session, board.id, agency_name)  # type: ignore[arg-type]
@@ -280,7 +280,7 @@ def change_agency(uow: UnitOfWork, actor: Actor, ref: str, agency_name: str) -> 
 def move_due_date(
     uow: UnitOfWork, actor: Actor, ref: str, due_text: str, reason: str = ""
 ) -> DueDateChange:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.update, f"move the due date of {rec.ref}")
     due = dates.parse_due(due_text, rec.accepted_on or uow.now.date(), today=uow.now.date())
     reason = clean_text(reason, "reason", required=False)
@@ -327,7 +327,7 @@ def move_due_date(
 
 
 def sign_off(uow: UnitOfWork, actor: Actor, ref: str, note: str = "") -> ProgressUpdate:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.sign_off, f"sign off {rec.ref}")
     check_move(Move.sign_off, rec.ref, rec.status, Status.assured)
     text = note.strip() or "Signed off: evidence assured by the chair."
@@ -337,7 +337,7 @@ def sign_off(uow: UnitOfWork, actor: Actor, ref: str, note: str = "") -> Progres
 
 
 def reject(uow: UnitOfWork, actor: Actor, ref: str, reason: str) -> ProgressUpdate:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.send_back, f"send back {rec.ref}")
     reason = clean_text(reason, "reason")
     check_move(Move.send_back, rec.ref, rec.status, Status.in_progress)
@@ -352,7 +352,7 @@ def reject(uow: UnitOfWork, actor: Actor, ref: str, reason: str) -> ProgressUpda
 
 
 def close_not_implemented(uow: UnitOfWork, actor: Actor, ref: str, reason: str) -> ProgressUpdate:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.close, f"close {rec.ref}")
     reason = clean_text(reason, "reason")
     check_move(Move.close, rec.ref, rec.status, Status.not_implemented)
@@ -370,9 +370,9 @@ def close_not_implemented(uow: UnitOfWork, actor: Actor, ref: str, reason: str) 
 def supersede(
     uow: UnitOfWork, actor: Actor, ref: str, by_ref: str, reason: str = ""
 ) -> ProgressUpdate:
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.supersede, f"supersede {rec.ref}")
-    replacement = get_recommendation(uow.session, by_ref)
+    replacement = recommendation_for(uow.session, actor, by_ref)
     if replacement.id == rec.id:
         raise UserError("A recommendation can't supersede itself.")
     check_move(Move.supersede, rec.ref, rec.status, Status.superseded)
@@ -412,7 +412,7 @@ def complete_with_evidence(
 
 def snooze(uow: UnitOfWork, actor: Actor, ref: str, days: int = 7) -> Recommendation:
     """Holds the owner's reminders for `days` (escalations to the chairs still go)."""
-    rec = get_recommendation(uow.session, ref, for_update=True)
+    rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.update, f"snooze the reminders for {rec.ref}")
     before = rec.snoozed_until
     rec.snoozed_until = uow.now.date() + timedelta(days=days)
@@ -484,7 +484,7 @@ class Recommendations(UseCases):
             complete_with_evidence(
                 uow, actor, ref, url=url, description=description, note=note, source=source
             )
-            rec = get_recommendation(uow.session, ref)
+            rec = recommendation_for(uow.session, actor, ref)
             uow.commit()
         return rec
 
@@ -522,7 +522,7 @@ class Recommendations(UseCases):
         with self.writing() as uow:
             acting(uow, actor)
             reject(uow, actor, ref, reason)
-            owner = get_recommendation(uow.session, ref).lead_officer_id
+            owner = recommendation_for(uow.session, actor, ref).lead_officer_id
             uow.commit()
         return owner
 

@@ -13,7 +13,7 @@ from bot.reminders.due import Kind
 from bot.rules.permissions import Act, Actor
 from bot.services.access import require_on
 from bot.services.base import UseCases
-from bot.services.lookups import board_of, get_recommendation
+from bot.services.lookups import board_of, recommendation_for
 from storage import queries
 from storage.db import Clock, Database
 
@@ -42,7 +42,7 @@ class Reminders(UseCases):
     def check(self, actor: Actor, ref: str) -> ManualReminder:
         """Who may send it, and that there is someone to send it to."""
         with self.reading() as uow:
-            rec = get_recommendation(uow.session, ref)
+            rec = recommendation_for(uow.session, actor, ref)
             require_on(uow.session, actor, rec, Act.send_reminder,
                        f"send {rec.ref}'s reminder", self.today())  # fmt: skip
             if rec.lead_officer_id is None:

@@ -29,7 +29,7 @@ class Reports(UseCases):
         before the ack. Raises the person's error otherwise."""
         fmt = papers.check_format(fmt)
         with self.reading() as uow:
-            review = papers.review_for_paper(uow.session, code)
+            review = papers.review_for_paper(uow.session, actor, code)
             papers.require_issuer(uow.session, actor, review)
         return review.code, fmt
 

@@ -3,6 +3,7 @@ since the last board meeting, from SQL aggregates, now or as of the end of a pas
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import history
+from bot.errors import UserError
 from bot.rules.brag import BRAG_BOUND, Brag, Thresholds, brag_params
 from bot.rules.lifecycle import OPEN_STATUSES
 from bot.services import reads
@@ -59,13 +61,23 @@ class BoardSummary:
 
 
 def review_summary(
-    session: Session, code: str | None, now: datetime, *, as_of: date | None = None
+    session: Session,
+    code: str | None,
+    now: datetime,
+    boards: Collection[int],
+    *,
+    as_of: date | None = None,
 ) -> BoardSummary:
-    """`/recs summary [CODE]`: a review's summary, or every review's; the review and its
-    board read in one statement (its thresholds, zone and last meeting come from the board).
-    Judged on the board's day at `now`, as the board paper is: just after midnight in
-    London it is already tomorrow there."""
-    review, board = reads.review_in_scope(session, code)
+    """`/recs summary [CODE]`: a review's summary, or every review of the board asked about;
+    the review and its board read in one statement (its thresholds, zone and last meeting
+    come from the board). Never a sum across boards. Judged on the board's day at `now`, as
+    the board paper is: just after midnight in London it is already tomorrow there."""
+    review, board = reads.review_in_scope(session, code, boards)
+    if review is None and board is None:
+        raise UserError(
+            "You have a part on several boards: name a review, or ask in the board's channel.",
+            example="/recs summary H",
+        )
     return board_summary(
         session,
         review.id if review else None,
@@ -73,6 +85,7 @@ def review_summary(
         history.today_of(now, board),
         Thresholds.of(board),
         as_of=as_of,
+        board_id=None if review else board.id if board else None,
         board=board,
     )
 

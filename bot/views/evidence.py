@@ -104,8 +104,10 @@ def evidence_modal(
     links: list[str],
     files: list[dict[str, str]],
     permalink: str | None,
+    private: bool = True,
 ) -> View:
-    """*Add as evidence*: the person picks the ref; the message is the evidence."""
+    """*Add as evidence*: the person picks the ref; the message is the evidence (and
+    whether its channel is private goes with it)."""
     return View(
         type="modal",
         callback_id=ids.EVIDENCE_MODAL,
@@ -118,6 +120,7 @@ def evidence_modal(
             links=links[:5],
             files=files[:5],
             permalink=permalink,
+            private=private,
         ),
         blocks=[
             section("*The message*\n" + escape(clip(preview, 1500) or "(no text)")),

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
+    ConversationMultiSelectElement,
     ConversationSelectElement,
     InputBlock,
     NumberInputElement,
@@ -189,9 +190,16 @@ _DUE_SOON_HINT = policy.DUE_SOON_DAYS.store(policy.DUE_SOON_DAYS.default)
 
 
 def settings_modal(board_id: int, form: SettingsForm) -> View:
-    """The board's settings, each number input bounded as bot.rules.policy checks it."""
-    evidence = Option(value="yes", text=_plain("Completion needs evidence"))
-    blocks: list[Block] = [
+    """The board's settings: its channels and chairs, then its reminder policy and
+    thresholds, each number input bounded as bot.rules.policy checks it."""
+    blocks = [*_board_inputs(form), *_policy_inputs(form)]
+    return modal_view(ids.SETTINGS_MODAL, "Board settings", blocks, metadata(board=board_id))
+
+
+def _board_inputs(form: SettingsForm) -> list[Block]:
+    """Where the board is (its channel, and the channels it takes evidence from) and who
+    chairs it."""
+    return [
         input_block(
             "channel",
             "Board channel",
@@ -205,6 +213,20 @@ def settings_modal(board_id: int, form: SettingsForm) -> View:
             "Chairs",
             UserMultiSelectElement(action_id=VALUE, initial_users=list(form.chair_ids) or None),
         ),
+        input_block(
+            "evidence_channels",
+            "Other channels where evidence is recorded",
+            ConversationMultiSelectElement(
+                action_id=VALUE, initial_conversations=list(form.linked_channel_ids) or None
+            ),
+            optional=True,
+        ),
+    ]
+
+
+def _policy_inputs(form: SettingsForm) -> list[Block]:
+    evidence = Option(value="yes", text=_plain("Completion needs evidence"))
+    return [
         input_block(
             "due_soon_days",
             "Due-soon reminders (days before)",
@@ -246,7 +268,6 @@ def settings_modal(board_id: int, form: SettingsForm) -> View:
             optional=True,
         ),
     ]
-    return modal_view(ids.SETTINGS_MODAL, "Board settings", blocks, metadata(board=board_id))
 
 
 IMPACT_FINDING = "finding"

@@ -127,6 +127,14 @@ def detail_blocks(d: RecommendationDetail, today: date, *, can_act: bool = True)
         blocks.append(
             context(f"*{entry.at:%d %b %Y %H:%M}* · {escape(entry.author)}: {escape(entry.text)}")
         )
+    if d.private_evidence:
+        items = "item" if d.private_evidence == 1 else "items"
+        blocks.append(
+            context(
+                f":lock: {d.private_evidence} evidence {items} from a private channel: shown "
+                "only in that channel and to the board's chairs and admins."
+            )
+        )
     if can_act and rec.status in OPEN_STATUSES:
         blocks.append(actions(*open_buttons(rec.ref, rec.at_risk), block_id=f"act:{rec.ref}"))
     return fit(blocks)

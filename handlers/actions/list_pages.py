@@ -38,6 +38,5 @@ def on_list_page(click: Click) -> None:
 
 
 def register(app: Actions, deps: Deps) -> None:
-    # A list is a read: someone from another workspace may page through it.
-    app.action(PREVIOUS)(on_click(deps, on_list_page, foreign_ok=True))
-    app.action(NEXT)(on_click(deps, on_list_page, foreign_ok=True))
+    app.action(PREVIOUS)(on_click(deps, on_list_page))
+    app.action(NEXT)(on_click(deps, on_list_page))

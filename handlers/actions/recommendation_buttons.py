@@ -35,13 +35,13 @@ def on_show_button(click: Click) -> None:
 def on_status_button(click: Click) -> None:
     click.answer(_run_command(click))
     if in_home(click.body):
-        publish_home(click.deps.services.reads, click.client, click.user_id, click.logger)
+        publish_home(click.deps.services.reads, click.client, click.actor, click.logger)
 
 
 def on_modal_button(click: Click) -> None:
     kind = MODALS[click.action["action_id"]]
     reads = click.deps.services.reads
-    click.open(recommendation_modal(reads, kind, click.value, click.channel_id))
+    click.open(recommendation_modal(reads, kind, click.value, click.actor))
 
 
 def _run_command(click: Click) -> Reply:
@@ -50,9 +50,8 @@ def _run_command(click: Click) -> Reply:
 
 
 def register(app: Actions, deps: Deps) -> None:
-    # Show and the modals only read (a modal's submission refuses another workspace).
-    app.action(ids.SHOW)(on_click(deps, on_show_button, foreign_ok=True))
+    app.action(ids.SHOW)(on_click(deps, on_show_button))
     for action_id in (ids.AT_RISK, ids.ON_TRACK):
         app.action(action_id)(on_click(deps, on_status_button))
     for action_id in MODALS:
-        app.action(action_id)(on_click(deps, on_modal_button, foreign_ok=True))
+        app.action(action_id)(on_click(deps, on_modal_button))

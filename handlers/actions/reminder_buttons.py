@@ -50,8 +50,7 @@ def _recorded(click: Click, text: str) -> None:
 
 def register(app: Actions, deps: Deps) -> None:
     app.action(ids.SNOOZE)(on_click(deps, on_snooze_button))
-    # The modal's submission refuses another workspace; opening it writes nothing.
-    app.action(ids.IMPACT_EMBEDDED)(on_click(deps, on_impact_embedded, foreign_ok=True))
+    app.action(ids.IMPACT_EMBEDDED)(on_click(deps, on_impact_embedded))
     app.action(ids.IMPACT_NOT_YET)(on_click(deps, on_impact_not_yet))
     app.action(ids.CONFIRM_PROPOSAL)(on_click(deps, on_proposal_confirmed))
     app.action(ids.DISMISS_PROPOSAL)(on_click(deps, on_proposal_dismissed))

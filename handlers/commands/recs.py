@@ -1,4 +1,5 @@
-"""`/recs`: every subcommand runs through `CommandRunner.run`; this listener only delivers.
+"""`/recs`: every subcommand runs through `CommandRunner.run`; this listener only delivers,
+to a person of the installed workspace (anyone else is refused before the command is read).
 
 Lists, shows and summaries are answered in the ack. A modal is opened after an empty ack;
 uploads, direct messages and slow work (`Reply.later`) follow the ack on a worker
@@ -15,22 +16,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.commands import grammar as c
-from bot.errors import UserError
+from slack.actors import NotAdmitted
 from slack.deps import Deps
 from slack.modals import command_modal, open_view
 from slack.replies import acknowledge, follow_up, refusal, run_safely
 
 COMMAND = "/recs"
-READ_ONLY = (c.Help, c.Home, c.ListRecs, c.Show, c.Summary, c.Theme)
-
-
-def reads_only(text: str) -> bool:
-    """Whether the command only reads (allowed from a foreign workspace)."""
-    try:
-        return isinstance(c.parse(text), READ_ONLY)
-    except UserError:
-        return True  # the runner answers with the parse error; nothing is written
 
 
 def register(app: App, deps: Deps) -> None:
@@ -46,13 +37,16 @@ def register(app: App, deps: Deps) -> None:
         team_id = command.get("team_id")
         channel_id = command.get("channel_id")
         text = command.get("text") or ""
-        if deps.actors.is_foreign(team_id) and not reads_only(text):
-            acknowledge(ack, refusal())
+        try:
+            # Someone of another workspace reads nothing and writes nothing.
+            deps.actors.admit([team_id])
+        except NotAdmitted as exc:
+            acknowledge(ack, refusal(exc.message))
             return
-        actor = deps.actors.actor(user_id, team_id)
+        actor = deps.actors.actor(user_id, team_id, channel_id)
         reply = run_safely(deps.runner, actor, text, channel_id)
         if reply.modal:
-            view = command_modal(deps.services.reads, reply.modal, channel_id)
+            view = command_modal(deps.services.reads, reply.modal, actor)
             if view is None:
                 acknowledge(ack, refusal("There is nothing to set up yet: load a plan first."))
                 return

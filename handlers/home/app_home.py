@@ -1,4 +1,5 @@
-"""`app_home_opened`: publish the person's Home tab (views.publish)."""
+"""`app_home_opened`: publish the person's Home tab (views.publish), to a person of the
+installed workspace only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from slack.actors import ForeignWorkspace, event_teams
 from slack.deps import Deps
 from slack.home import publish_home
 
@@ -15,10 +17,16 @@ from slack.home import publish_home
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def on_app_home_opened(
-        event: dict[str, Any], client: WebClient, logger: logging.Logger
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, logger: logging.Logger
     ) -> None:
         if event.get("tab", "home") != "home":
             return
+        try:
+            deps.actors.admit(event_teams(event, body))  # unknown: raises, Slack retries
+        except ForeignWorkspace:
+            return
         user_id = event["user"]
         deps.actors.remember(user_id)  # name and time zone, for reminders
-        publish_home(deps.services.reads, client, user_id, logger)
+        # App Home is no board's channel: the person sees the boards they have a part on.
+        actor = deps.actors.actor(user_id, next(t for t in event_teams(event, body) if t))
+        publish_home(deps.services.reads, client, actor, logger)

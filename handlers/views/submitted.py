@@ -86,6 +86,7 @@ def _settings(form: Form) -> services.BoardSettings:
     return services.BoardSettings(
         channel_id=form.text("channel"),
         chair_ids=form.users("chairs"),
+        linked_channel_ids=form.conversations("evidence_channels"),
         due_soon_days=form.text("due_soon_days"),
         overdue_every_days=form.number("overdue_every_days"),
         stale_after_days=form.number("stale_after_days"),

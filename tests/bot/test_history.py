@@ -170,9 +170,10 @@ def test_changes_over_a_quiet_window_are_all_zero(demo_db: Database) -> None:
             datetime(2030, 1, 1, tzinfo=UTC),
             datetime(2030, 2, 1, tzinfo=UTC),
             refs=10,
+            board_id=1,
         )
         busy = state_queries.changes_between(
-            uow.session, None, datetime(2014, 1, 1, tzinfo=UTC), None, refs=3
+            uow.session, None, datetime(2014, 1, 1, tzinfo=UTC), None, refs=3, board_id=1
         )
     assert quiet == state_queries.ChangeCounts({}, 0, 0, 0, 0, [])
     assert busy.updates > 0 and busy.added == 36 and len(busy.changed_refs) == 3

@@ -13,7 +13,7 @@ from bot.rules.brag import BRAG_ORDER, Thresholds, brag_for, brag_params
 from bot.services.reads import LISTS
 from storage.db import Database
 from storage.models import Recommendation, RecommendationTheme, Status
-from storage.queries import RecommendationFilter
+from storage.queries import EVERY_BOARD, RecommendationFilter
 
 TODAY = date(2015, 3, 2)
 THEME = "a lesson of this test"
@@ -83,7 +83,7 @@ def all_pages(db: Database, flt: RecommendationFilter, size: int) -> tuple[list[
 @pytest.mark.parametrize("size", [5, 40])
 def test_pages_follow_the_worst_first_order(mixed: Database, size: int) -> None:
     expected = expected_refs(mixed)
-    refs, totals = all_pages(mixed, RecommendationFilter(), size)
+    refs, totals = all_pages(mixed, RecommendationFilter(EVERY_BOARD), size)
     assert refs == expected
     assert totals == {len(expected)}
 
@@ -91,6 +91,6 @@ def test_pages_follow_the_worst_first_order(mixed: Database, size: int) -> None:
 def test_a_themes_pages_and_total_count_only_its_recommendations(mixed: Database) -> None:
     expected = expected_refs(mixed, theme=THEME)
     assert 0 < len(expected) < 36
-    refs, totals = all_pages(mixed, RecommendationFilter(theme=THEME), 4)
+    refs, totals = all_pages(mixed, RecommendationFilter(EVERY_BOARD, theme=THEME), 4)
     assert refs == expected
     assert totals == {len(expected)}

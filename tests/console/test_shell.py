@@ -56,7 +56,10 @@ def test_owner_flow_from_update_to_done(tmp_path: Path) -> None:
     history = steps[7]
     assert "Jo Turner: Audit booked" in history
     assert "31 Jan 2015 → 31 Mar 2015" in history and "audit moved" in history
-    assert "Jo Turner: evidence (recorded): https://example.org/audit.pdf — Audit report" in history
+    assert (
+        "Jo Turner: evidence (recorded) on example.org: https://example.org/audit.pdf — Audit report"
+        in history
+    )
     assert "Jo Turner: status → completed" in history
     assert "*Status*: completed" in history
 

@@ -8,6 +8,7 @@ from sqlmodel import select
 from bot.views import ids
 from storage.db import Database
 from storage.models import BoardRole, Evidence, Person, Recommendation, Status
+from storage.queries import EVERY_BOARD
 from tests.e2e.helpers import acked, shown, unchanged_after
 from tests.support.driver import SlackDriver
 from tests.support.fake_slack import FakeSlack
@@ -388,7 +389,7 @@ def test_a_lead_officer_imported_by_email_owns_their_recommendations_from_their_
     from bot.rules.permissions import SYSTEM
 
     with app_db.unit_of_work() as uow:
-        review = services.get_review(uow.session, "H")
+        review = services.get_review(uow.session, "H", boards=EVERY_BOARD)
         [ref] = importing.import_recommendations(
             uow,
             SYSTEM,

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from bot import services
 from storage.db import Database
 from storage.models import ProgressUpdate
+from storage.queries import EVERY_BOARD
 from tests.e2e.helpers import acked, shown
 from tests.reliability.live import scaled
 from tests.support.driver import SlackDriver
@@ -28,7 +29,7 @@ def test_fifty_parallel_updates_over_http_all_land(slack: SlackDriver, app_db: D
     for reply in replies:
         assert ":warning:" not in shown(acked(reply)), shown(acked(reply))
     with app_db.unit_of_work(write=False) as uow:
-        rec = services.get_recommendation(uow.session, "H-29")
+        rec = services.get_recommendation(uow.session, "H-29", boards=EVERY_BOARD)
         updates = uow.session.exec(
             select(ProgressUpdate)
             .where(ProgressUpdate.recommendation_id == rec.id)

@@ -9,6 +9,7 @@ from sqlmodel import func, select
 from bot import services
 from storage.db import Database
 from storage.models import ProgressUpdate, Status
+from storage.queries import EVERY_BOARD
 from tests.conftest import CSC_LEAD
 
 WRITERS = 50
@@ -16,7 +17,7 @@ WRITERS = 50
 
 def test_fifty_parallel_updates_all_land_in_the_history(demo_db: Database) -> None:
     with demo_db.unit_of_work(write=False) as uow:
-        rec_id = services.get_recommendation(uow.session, "H-29").id
+        rec_id = services.get_recommendation(uow.session, "H-29", boards=EVERY_BOARD).id
         before = uow.session.exec(
             select(func.count()).where(ProgressUpdate.recommendation_id == rec_id)
         ).one()
@@ -36,7 +37,7 @@ def test_fifty_parallel_updates_all_land_in_the_history(demo_db: Database) -> No
             .where(ProgressUpdate.recommendation_id == rec_id)
             .order_by(ProgressUpdate.id)  # type: ignore[arg-type]
         ).all()
-        final = services.get_recommendation(uow.session, "H-29")
+        final = services.get_recommendation(uow.session, "H-29", boards=EVERY_BOARD)
     assert len(updates) == before + WRITERS
     assert {u.text for u in updates[-WRITERS:]} == {f"update {n}" for n in range(WRITERS)}
     # The flag is whatever the last committed update said.

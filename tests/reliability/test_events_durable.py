@@ -91,3 +91,20 @@ def test_a_reminder_reply_while_the_database_is_down_is_recorded_once_after_rede
     assert slack.redeliver(retry_num=2, retry_reason="http_error").status_code == 200
     time.sleep(0.3)
     assert reminder_replies(app_db, "H-12") == 1
+
+
+def test_an_event_answered_with_a_5xx_is_run_when_the_same_delivery_comes_again(
+    slack: SlackDriver, app_db: Database, demo_url: str
+) -> None:
+    """A failed delivery gives its signature back: Slack may send the very same request
+    again, and it must be run (once), not refused as a replay."""
+    link = "https://example.org/h14-same-delivery-again.pdf"
+    before = evidence_rows(app_db)
+    with database_down(demo_url):
+        failed = slack.message(TVP_LEAD, f"Evidence for H-14: {link}", channel=BOARD_CHANNEL)
+        assert failed.status_code >= 500, failed.status_code
+    assert slack.replay({"X-Slack-Retry-Num": "1"}).status_code == 200
+    assert wait_for_rows(app_db, before + 1) == before + 1
+    assert slack.replay({"X-Slack-Retry-Num": "2"}).status_code in (200, 401)
+    time.sleep(0.3)
+    assert evidence_rows(app_db) == before + 1

@@ -179,7 +179,7 @@ def test_evidence_buttons_refuse_another_workspace(
     drivers: dict[str, SlackDriver], prints: Fingerprint, fake: FakeSlack, app_db: Database
 ) -> None:
     """Undo, Accept and Reject… on an evidence thread reply: the poster, the owner or a chair
-    clicking from another workspace may read, not change: refused, nothing written."""
+    clicking from another workspace: refused, nothing written."""
     from sqlmodel import col, select
 
     from storage.models import Evidence

@@ -1,13 +1,22 @@
-"""Mapping a Slack user to an Actor: workspace admins from users.info (cached), another
-workspace never an admin, and agency members from a Slack user group."""
+"""Mapping a Slack user to an Actor: who is let in at all (the installed workspace only, and
+nobody while it is unknown), workspace admins from users.info (cached), another workspace
+never an admin, and agency members from a Slack user group."""
 
 from __future__ import annotations
 
+import pytest
 from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.services.people import People
-from slack.actors import SlackActors, sync_agency_usergroups
+from slack.actors import (
+    ForeignWorkspace,
+    SlackActors,
+    WorkspaceUnknown,
+    event_teams,
+    sync_agency_usergroups,
+    teams_of,
+)
 from storage.db import Database
 from storage.models import Agency, AgencyMember
 from tests.support.fake_slack import TEAM_ID, FakeSlack
@@ -37,8 +46,60 @@ def test_workspace_owner_is_an_admin_and_a_plain_member_is_not(fake_slack: FakeS
 def test_an_admin_of_another_workspace_is_not_an_admin_here(fake_slack: FakeSlack) -> None:
     fake_slack.add_user("U0SAMPATEL", is_admin=True)
     actors = SlackActors(client_for(fake_slack))
-    assert actors.is_foreign("T0OTHER") and not actors.is_foreign(TEAM_ID)
+    assert not actors.is_home("T0OTHER") and actors.is_home(TEAM_ID)
     assert not actors.actor("U0SAMPATEL", "T0OTHER").is_workspace_admin
+
+
+def test_only_the_installed_workspace_is_let_in(fake_slack: FakeSlack) -> None:
+    actors = SlackActors(client_for(fake_slack))
+    actors.admit([TEAM_ID])
+    actors.admit([TEAM_ID, None])
+    for teams in (["T0OTHER"], [TEAM_ID, "T0OTHER"], ["T0OTHER", TEAM_ID], [None], []):
+        with pytest.raises(ForeignWorkspace):
+            actors.admit(teams)
+
+
+def test_when_auth_test_fails_nobody_is_let_in_and_the_cause_is_logged(
+    fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fails closed: an unknown installed workspace is no reason to take anyone for a home
+    user; once auth.test answers again, the home workspace is let in."""
+    clock = [0.0]
+    actors = SlackActors(client_for(fake_slack), monotonic=lambda: clock[0])
+    fake_slack.fail_always("auth.test", 500)
+    for teams in ([TEAM_ID], ["T0OTHER"], []):
+        with pytest.raises(WorkspaceUnknown) as refused:
+            actors.admit(teams)
+        assert "try again" in refused.value.message
+    assert "auth.test failed" in caplog.text
+    assert not actors.actor("U0SAMPATEL", TEAM_ID).is_workspace_admin
+    fake_slack.recover()
+    clock[0] += 60
+    actors.admit([TEAM_ID])
+
+
+def test_auth_test_failing_is_not_asked_again_on_every_request(fake_slack: FakeSlack) -> None:
+    actors = SlackActors(client_for(fake_slack), monotonic=lambda: 0.0)
+    fake_slack.fail_always("auth.test", 500)
+    for _ in range(5):
+        with pytest.raises(WorkspaceUnknown):
+            actors.admit([TEAM_ID])
+    assert len(fake_slack.calls("auth.test")) == 0  # failed calls are served as faults
+    assert len(fake_slack.faults_served) == 1
+
+
+def test_an_auth_test_answer_without_a_team_is_no_answer(fake_slack: FakeSlack) -> None:
+    fake_slack.fail_next("auth.test", 200, error="invalid_auth")
+    with pytest.raises(WorkspaceUnknown):
+        SlackActors(client_for(fake_slack)).admit([TEAM_ID])
+
+
+def test_the_workspaces_a_request_names_for_its_person() -> None:
+    click = {"user": {"id": "U1", "team_id": "T0OTHER"}, "team": {"id": TEAM_ID}}
+    assert teams_of(click) == ["T0OTHER", TEAM_ID]
+    shared = {"user": "U1", "team": "T0OTHER", "user_team": "T0OTHER"}
+    assert event_teams(shared, {"team_id": TEAM_ID}) == ["T0OTHER", "T0OTHER"]
+    assert event_teams({"user": "U1"}, {"team_id": TEAM_ID}) == [TEAM_ID]
 
 
 def test_users_info_failure_still_gives_an_actor_without_admin(fake_slack: FakeSlack) -> None:

@@ -76,3 +76,57 @@ def test_request_signatures_are_claimed_once_without_waiting_for_the_disk(db: Da
             assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "off"
         with db.engine.connect() as conn:
             assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+
+
+def test_text_the_database_cannot_store_is_made_storable_before_it_reaches_it(
+    db: Database,
+) -> None:
+    """A NUL byte (PostgreSQL refuses it in text) and a lone surrogate (neither driver can
+    encode it) are taken out of every bound parameter, for writes and for reads alike."""
+    with db.unit_of_work() as uow:
+        uow.session.add(Board(name="Nul\x00 board \ud800", created_at=uow.now))
+        uow.commit()
+    with db.unit_of_work(write=False) as uow:
+        stored = uow.session.exec(select(Board.name)).one()
+        found = uow.session.exec(select(Board).where(Board.name == "Nul\x00 board \ud800")).all()
+    assert stored == "Nul board \ufffd"
+    assert len(found) == 1
+
+
+def test_a_failing_statement_hides_its_bound_parameters(db: Database) -> None:
+    """SQLAlchemy puts `[parameters: …]` (a note's text) in an error's message; every engine
+    hides them. (PostgreSQL's own DETAIL may still quote a value, so a log line never carries
+    a database error's message at all: see tests/test_logs.py.)"""
+    from sqlalchemy.exc import DBAPIError
+
+    with db.unit_of_work() as uow:
+        uow.session.add(Board(name="Duplicate", created_at=uow.now))
+        uow.commit()
+    try:
+        with db.unit_of_work() as uow:
+            uow.session.add(Board(name="Duplicate", created_at=uow.now))  # unique name: refused
+            uow.commit()
+    except DBAPIError as exc:
+        assert "[SQL parameters hidden" in str(exc)
+    else:
+        raise AssertionError("a duplicate board name was stored")
+
+
+def test_health_reads_a_real_table(db: Database) -> None:
+    assert db.healthy()
+
+
+def test_health_fails_when_the_sqlite_file_is_deleted_or_zeroed(tmp_path) -> None:
+    from pathlib import Path
+
+    for damage in ("delete", "zero"):
+        path = Path(tmp_path) / f"{damage}.sqlite3"
+        db = Database(f"sqlite:///{path}")
+        db.ensure_migrated()
+        assert db.healthy()
+        if damage == "delete":
+            path.unlink()
+        else:
+            path.write_bytes(b"")
+        assert not db.healthy(), damage
+        db.dispose()

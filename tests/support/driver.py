@@ -119,11 +119,15 @@ class SlackDriver:
         self.last_request = request
         return self._http.post(self.url, content=request.body, headers=request.headers)
 
-    def replay(self) -> httpx.Response:
-        """The last request again, byte for byte: same timestamp, same signature."""
+    def replay(self, headers: dict[str, str] | None = None) -> httpx.Response:
+        """The last request again, byte for byte: same timestamp, same signature; with
+        `headers` added, as an attacker may add unsigned ones (X-Slack-Retry-Num)."""
         if self.last_request is None:
             raise RuntimeError("nothing sent yet")
-        return self.send(self.last_request)
+        request = self.last_request
+        if headers:
+            request = SignedRequest(request.body, {**request.headers, **headers})
+        return self.send(request)
 
     def redeliver(self, retry_num: int = 1, retry_reason: str = "http_timeout") -> httpx.Response:
         """The last body again, freshly signed and marked as a retry, as Slack redelivers."""

@@ -26,6 +26,7 @@ from slack.notifier import SlackNotifier
 from storage import ledger
 from storage.db import Database
 from storage.models import LedgerState, Recommendation, ReminderLedger, Review, Status
+from storage.queries import EVERY_BOARD
 from tests.conftest import CHAIR, CSC_LEAD, REPO, TVP_LEAD
 from tests.support.fake_slack import FakeSlack
 
@@ -437,7 +438,7 @@ def test_a_lead_officer_imported_by_email_is_found_in_slack_and_reminded(
     from bot.rules.permissions import SYSTEM
 
     with demo_db.unit_of_work() as uow:
-        review = services.get_review(uow.session, "H")
+        review = services.get_review(uow.session, "H", boards=EVERY_BOARD)
         importing.import_recommendations(uow, SYSTEM, review, [ParsedRecommendation(
             label="37", text="Audit the new pre-birth pathway", agency="Children's Social Care",
             lead_officer="Lee.New@example.org", due_on=date(2015, 3, 16), timescale="16/3/2015",
@@ -448,5 +449,5 @@ def test_a_lead_officer_imported_by_email_is_found_in_slack_and_reminded(
     assert any(m["channel"] == "DU0LEENEW01" for m in fake_slack.messages())
     assert not result.failed
     with demo_db.unit_of_work(write=False) as uow:
-        rec = services.get_recommendation(uow.session, "H-37")
+        rec = services.get_recommendation(uow.session, "H-37", boards=EVERY_BOARD)
     assert rec.lead_officer_id == "U0LEENEW01"

@@ -28,6 +28,7 @@ from console.shell import MovableClock
 from storage import queries
 from storage.db import Database
 from storage.models import Board, Person, UpdateSource
+from storage.queries import EVERY_BOARD
 from tests.conftest import CSC_LEAD, TVP_LEAD
 
 AT = datetime(2015, 3, 2, 9, 30, tzinfo=UTC)  # Monday: Child H has reminders due
@@ -68,7 +69,7 @@ class Notifier:
 
 def _rec_id(db: Database, ref: str) -> int:
     with db.unit_of_work(write=False) as uow:
-        rec = queries.recommendation_by_ref(uow.session, ref)
+        rec = queries.recommendation_by_ref(uow.session, ref, EVERY_BOARD)
         assert rec is not None and rec.id is not None
         return rec.id
 
@@ -220,12 +221,12 @@ def test_a_deputy_who_is_away_themself_cannot_answer_for_the_owner(demo_db: Data
 
     _set_away(demo_db, DEV, date(2015, 3, 20), JO)
     with demo_db.unit_of_work(write=False) as uow:
-        rec = queries.recommendation_by_ref(uow.session, "H-12")
+        rec = queries.recommendation_by_ref(uow.session, "H-12", EVERY_BOARD)
         assert rec is not None
         assert standing_on(uow.session, JO, rec, date(2015, 3, 2)).deputising_for == DEV
     _set_away(demo_db, JO, date(2015, 3, 6))
     with demo_db.unit_of_work(write=False) as uow:
-        rec = queries.recommendation_by_ref(uow.session, "H-12")
+        rec = queries.recommendation_by_ref(uow.session, "H-12", EVERY_BOARD)
         assert rec is not None
         assert standing_on(uow.session, JO, rec, date(2015, 3, 2)).deputising_for is None
         assert standing_on(uow.session, JO, rec, date(2015, 3, 7)).deputising_for == DEV

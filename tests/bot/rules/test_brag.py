@@ -13,6 +13,7 @@ from bot import services
 from bot.rules.brag import BRAG_BOUND_RANK, BRAG_ORDER, Brag, brag_of, brag_params, brag_sql
 from storage.db import Database
 from storage.models import Recommendation, Status
+from storage.queries import EVERY_BOARD
 
 TODAY = date(2015, 3, 2)
 NOW = datetime(2015, 3, 2, 9, tzinfo=UTC)
@@ -75,7 +76,7 @@ def test_sql_and_python_agree(
     sqlite_demo: Database, status: Status, at_risk: bool, due: int | None, stale: int
 ) -> None:
     with sqlite_demo.unit_of_work() as uow:
-        rec = services.get_recommendation(uow.session, "H-7")
+        rec = services.get_recommendation(uow.session, "H-7", boards=EVERY_BOARD)
         rec.status, rec.at_risk = status, at_risk
         rec.due_on = TODAY + timedelta(days=due) if due is not None else None
         rec.last_update_at = NOW - timedelta(days=stale)

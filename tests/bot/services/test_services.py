@@ -21,12 +21,13 @@ from storage.models import (
     Status,
     UpdateSource,
 )
+from storage.queries import EVERY_BOARD
 from tests.conftest import ADMIN, CHAIR, CSC_LEAD, MEMBER, TVP_LEAD
 
 
 def rec(db: Database, ref: str) -> Recommendation:
     with db.unit_of_work(write=False) as uow:
-        return services.get_recommendation(uow.session, ref)
+        return services.get_recommendation(uow.session, ref, boards=EVERY_BOARD)
 
 
 def count(db: Database, model: type) -> int:
@@ -100,7 +101,7 @@ def test_done_needs_evidence_then_succeeds(demo_db: Database) -> None:
 
 def test_board_can_turn_off_the_evidence_rule(demo_db: Database) -> None:
     with demo_db.unit_of_work() as uow:
-        board = services.board_of(uow.session, services.get_recommendation(uow.session, "H-27"))
+        board = services.board_of(uow.session, services.get_recommendation(uow.session, "H-27", boards=EVERY_BOARD))
         board.require_evidence = False
         uow.session.add(board)
         uow.commit()
