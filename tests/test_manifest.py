@@ -168,7 +168,9 @@ def called_methods() -> set[str]:
     source = "\n".join(
         p.read_text() for folder in ("handlers", "slack") for p in (REPO / folder).rglob("*.py")
     )
-    return set(re.findall(r"client\.([a-z]+_[A-Za-z_0-9]+)\b", source))
+    named = set(re.findall(r"client\.([a-z]+_[A-Za-z_0-9]+)\b", source))
+    # Web API methods only: the client's own settings (base_url) are not calls to Slack.
+    return {name for name in named if callable(getattr(WebClient, name, None))}
 
 
 def test_every_web_api_method_has_its_scope(manifest: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ def changed_plan(demo_db: Database, clock: MovableClock) -> Database:
     with demo_db.unit_of_work() as uow:
         services.change_agency(uow, ADMIN, "H-2", "Children's Social Care")
         services.assign(uow, ADMIN, "H-13", CSC_LEAD.user_id)
-        review = queries.review_by_code(uow.session, "H")
+        review = queries.review_by_code(uow.session, "H", queries.EVERY_BOARD)
         assert review is not None
         import_recommendations(uow, ADMIN, review, [ParsedRecommendation("3", H3_NEW_TEXT)])
         services.move_due_date(uow, ADMIN, "H-2", "31/3/2015", "pharmacy letters delayed")
