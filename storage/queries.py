@@ -249,6 +249,14 @@ def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:
     ).all()
 
 
+def boards_administered_by(session: Session, user_id: str) -> Sequence[Board]:
+    return session.exec(
+        select(Board)
+        .join(BoardRole, col(BoardRole.board_id) == Board.id)
+        .where(BoardRole.user_id == user_id, BoardRole.role == "admin")
+    ).all()
+
+
 def people_with_role(session: Session, board_id: int, role: str) -> Sequence[Person]:
     return session.exec(
         select(Person)

@@ -103,7 +103,7 @@ class Courier:
             part = remaining.only(message.keys)
             if part is None or self.stopped:
                 continue
-            self._send(part, compose)
+            self._send(part, message, compose)
             if held.destination in self.unreachable:
                 rest = remaining.only(self.claims.held)
                 if rest is not None:
@@ -144,16 +144,18 @@ class Courier:
 
     # --- sending ------------------------------------------------------------------------
 
-    def _send(self, part: Parcel, compose: Compose) -> None:
-        """One message: confirmed before each try, waited out on a 429, never re-posted."""
+    def _send(self, part: Parcel, message: Outgoing, compose: Compose) -> None:
+        """One message: confirmed before each try, waited out on a 429, never re-posted. A
+        reminder whose claim was lost meanwhile is left out of it."""
         for attempt in range(RATE_LIMIT_WAITS + 1):
             kept = self.claims.confirm(part.keys)
-            self.result.lost += [k for k in part.keys if k not in kept]
-            confirmed = part.only(kept)
-            if confirmed is None:
-                return
-            part = confirmed
-            message = compose(part)[0]  # a share of one message is one message
+            if kept != set(part.keys):
+                self.result.lost += [k for k in part.keys if k not in kept]
+                confirmed = part.only(kept)
+                if confirmed is None:
+                    return
+                part = confirmed
+                message = compose(part)[0]  # a share of one message is one message
             try:
                 delivery = self.notifier.send(message)
             except RateLimited as exc:

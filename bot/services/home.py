@@ -6,7 +6,7 @@ Also the few reads the modals need (reviews, agencies, the board's settings).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session
@@ -16,7 +16,7 @@ from bot.rules.brag import Thresholds
 from bot.rules.lifecycle import OPEN_STATUSES
 from bot.services import reads, summary
 from bot.services.summary import BoardSummary
-from storage import queries
+from storage import ledger, queries
 from storage.models import Board, BoardRoleKind
 from storage.queries import RecommendationFilter
 
@@ -49,6 +49,8 @@ HOME_RECOMMENDATIONS = 20  # two blocks each, leaving room for the board overvie
 class HomePage:
     mine: reads.RecommendationPage
     overview: BoardSummary | None  # for chairs
+    # For a board's admins (the business manager): whom its reminders cannot reach.
+    unreachable: list[ledger.Unreachable] = field(default_factory=list)
 
 
 def home_page(session: Session, user_id: str, today: date) -> HomePage:
@@ -62,13 +64,18 @@ def home_page(session: Session, user_id: str, today: date) -> HomePage:
         page_size=HOME_RECOMMENDATIONS,
     )
     overview = None
+    unreachable = [
+        found
+        for board in queries.boards_administered_by(session, user_id)
+        for found in ledger.unreachable(session, board.id)
+    ]
     chaired = queries.boards_chaired_by(session, user_id)
     if chaired:  # the chair's own board: summing every board's reviews would grow with N
         board = chaired[0]
         overview = summary.board_summary(
             session, None, "Board overview", today, Thresholds.of(board), board_id=board.id
         )
-    return HomePage(mine, overview)
+    return HomePage(mine, overview, unreachable)
 
 
 def review_choices(session: Session) -> list[Choice]:

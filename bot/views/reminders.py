@@ -16,6 +16,7 @@ from bot.views import ids
 from bot.views.blocks import actions, button, clip, context, divider, escape, fit, section
 from bot.views.recommendations import due_text, status_text
 from storage.ledger import Unreachable
+from storage.models import UpdateSource
 from storage.queries import ReminderDetail
 
 TEXT_SHOWN = 600
@@ -70,7 +71,10 @@ def last_note_text(detail: ReminderDetail, limit: int = 300) -> str:
     note = detail.last_note
     if note is None:
         return "No note yet"
-    by = f", {escape(detail.last_note_by)}" if detail.last_note_by else ""
+    if note.source == UpdateSource.import_:
+        by = " (from the imported plan)"  # whoever ran the import did not write it
+    else:
+        by = f", {escape(detail.last_note_by)}" if detail.last_note_by else ""
     return f"{note.created_at:%d %b %Y}{by}: {escape(clip(note.text, limit))}"
 
 
@@ -225,17 +229,14 @@ def list_item_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block
 
 
 def list_title(owner_items: int, escalations: int, *, channel: bool, part: str = "") -> str:
-    if channel:
+    if channel or not owner_items:
+        to = "raised to the chairs" if channel else "raised to you as a chair"
         return (
             f":rotating_light: *{_count(escalations, 'recommendation')} overdue past the "
-            f"board's limit*, raised to the chairs{part}:"
+            f"board's limit*, {to}{part}:"
         )
-    said = []
-    if owner_items:
-        said.append(_count(owner_items, "reminder"))
-    if escalations:
-        said.append(f"{_count(escalations, 'escalation')} for the chairs")
-    return f":bell: *{' and '.join(said)} for you today*{part}:"
+    also = f", and {_count(escalations, 'escalation')} for the chairs" if escalations else ""
+    return f":bell: *{_count(owner_items, 'reminder')} for you today{also}*{part}:"
 
 
 def escalations_heading(count: int) -> str:
