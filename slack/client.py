@@ -71,7 +71,7 @@ def make_web_client(settings: Settings) -> WebClient:
     )
 
 
-def without_post_retries(client: WebClient) -> WebClient:
+def without_post_retries(original: WebClient) -> WebClient:
     """The same client for the reminder sweep: reads retried as before, posts never."""
     handlers: list[RetryHandler] = [
         ConnectionRetriesForReads(max_retry_count=2),
@@ -79,11 +79,11 @@ def without_post_retries(client: WebClient) -> WebClient:
         ServerErrorRetriesForReads(max_retry_count=2),
     ]
     return WebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        headers=dict(client.headers or {}),
+        token=original.token,
+        base_url=original.base_url,
+        timeout=original.timeout,
+        ssl=original.ssl,
+        proxy=original.proxy,
+        headers=dict(original.headers or {}),
         retry_handlers=handlers,
     )

@@ -62,7 +62,9 @@ def send_now(db: Database, notifier: Notifier, rec_id: int) -> str:
     finally:
         claims.release_all()
     if result.undeliverable:
-        raise Undeliverable("Slack would not deliver it to them")
+        with db.unit_of_work(write=False) as uow:
+            row = ledger.entry(uow.session, key)
+        raise Undeliverable(row.failure if row and row.failure else "unknown")
     if not (result.sent or result.found):
         raise DeliveryFailed("Slack did not take the message")
     return recipient

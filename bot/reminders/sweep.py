@@ -73,7 +73,8 @@ class _World:
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    # claimed_by holds 100 characters: a long host name is cut, the pid and a nonce are not.
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class Sweeper:

@@ -104,6 +104,26 @@ def _standing_in(ctx: ReminderContext) -> list[Block]:
     ]
 
 
+def owner_buttons(ref: str, block_id: str) -> Block:
+    """A reminder's answers: the same five alone or in a list."""
+    return actions(
+        button("On track", ids.ON_TRACK, ref, style="primary"),
+        button("At risk", ids.AT_RISK, ref, style="danger"),
+        button("Completed…", ids.COMPLETED, ref),
+        button("Update…", ids.UPDATE, ref),
+        button("Snooze 7 days", ids.SNOOZE, ref),
+        block_id=block_id,
+    )
+
+
+def impact_buttons(ref: str, block_id: str) -> Block:
+    return actions(
+        button("Embedded: practice has changed", ids.IMPACT_EMBEDDED, ref, style="primary"),
+        button("Not yet: back to in progress", ids.IMPACT_NOT_YET, ref),
+        block_id=block_id,
+    )
+
+
 def owner_reminder_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block]:
     """The owner's reminder DM (due soon, overdue, stale, or sent by hand)."""
     rec = detail.rec
@@ -113,14 +133,7 @@ def owner_reminder_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[
         section(f"*{escape(detail.review_title)}, recommendation {escape(rec.label)}*\n"
                 f"{escape(clip(rec.text, TEXT_SHOWN))}"),
         _facts(detail, ctx),
-        actions(
-            button("On track", ids.ON_TRACK, rec.ref, style="primary"),
-            button("At risk", ids.AT_RISK, rec.ref, style="danger"),
-            button("Completed…", ids.COMPLETED, rec.ref),
-            button("Update…", ids.UPDATE, rec.ref),
-            button("Snooze 7 days", ids.SNOOZE, rec.ref),
-            block_id=f"reminder:{rec.ref}",
-        ),
+        owner_buttons(rec.ref, f"reminder:{rec.ref}"),
         context(REPLY_HINT),
     ]
     return fit(blocks)
@@ -135,12 +148,7 @@ def impact_check_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Bl
             section(f"*{escape(detail.review_title)}, recommendation {escape(rec.label)}*\n"
                     f"{escape(clip(rec.text, TEXT_SHOWN))}"),
             _facts(detail, ctx),
-            actions(
-                button("Embedded: practice has changed", ids.IMPACT_EMBEDDED, rec.ref,
-                       style="primary"),
-                button("Not yet: back to in progress", ids.IMPACT_NOT_YET, rec.ref),
-                block_id=f"impact:{rec.ref}",
-            ),
+            impact_buttons(rec.ref, f"impact:{rec.ref}"),
             context("Reply in this thread with what the audit found; I will add it to the history."),
         ]
     )
@@ -206,26 +214,8 @@ def list_item_blocks(detail: ReminderDetail, ctx: ReminderContext) -> list[Block
         return [section(body, accessory=button("Show", ids.SHOW, rec.ref))]
     block_id = f"reminder:{rec.ref}:{ctx.kind}"
     if ctx.kind == Kind.impact_check:
-        return [
-            section(body),
-            actions(
-                button("Embedded: practice has changed", ids.IMPACT_EMBEDDED, rec.ref,
-                       style="primary"),
-                button("Not yet: back to in progress", ids.IMPACT_NOT_YET, rec.ref),
-                block_id=block_id,
-            ),
-        ]
-    return [
-        section(body),
-        actions(
-            button("On track", ids.ON_TRACK, rec.ref, style="primary"),
-            button("At risk", ids.AT_RISK, rec.ref, style="danger"),
-            button("Completed…", ids.COMPLETED, rec.ref),
-            button("Update…", ids.UPDATE, rec.ref),
-            button("Snooze 7 days", ids.SNOOZE, rec.ref),
-            block_id=block_id,
-        ),
-    ]
+        return [section(body), impact_buttons(rec.ref, block_id)]
+    return [section(body), owner_buttons(rec.ref, block_id)]
 
 
 def list_title(owner_items: int, escalations: int, *, channel: bool, part: str = "") -> str:

@@ -6,7 +6,6 @@ exactly once; the unreachable are marked, reported, and hold no one else up."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,6 +22,7 @@ from slack.notifier import SlackNotifier
 from storage import ledger
 from storage.db import Database
 from storage.models import Board, LedgerState, Recommendation, ReminderLedger, Review, Status
+from tests.bot.reminders.test_sweep import sweep_at_once
 from tests.support.fake_slack import FakeSlack, SlackCall
 
 AT = datetime(2015, 3, 2, 9, 30, tzinfo=UTC)  # a Monday: Child H has 34 reminders due
@@ -265,12 +265,7 @@ def test_three_sweeps_at_once_against_every_fault_send_each_reminder_once(
     for minute in range(3):
         if minute == 1:
             fake_slack.drop_after_next("chat.postMessage", times=2)
-        at = AT + timedelta(minutes=minute)
-        threads = [threading.Thread(target=s.sweep, args=(at,)) for s in sweepers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        sweep_at_once(sweepers, AT + timedelta(minutes=minute))
     for d in databases:
         d.dispose()
     sweep_until_quiet(Sweeper(demo_db, notifier_for(fake_slack)), AT + timedelta(minutes=5))

@@ -198,17 +198,21 @@ def test_a_sweep_as_if_at_a_later_time_cannot_take_a_live_claim(demo_db: Databas
     assert notifier.sent == [] and later.taken_elsewhere == len(first.sent)
 
 
+def sweep_at_once(sweepers: list[Sweeper], at: datetime) -> None:
+    """Each sweeper sweeps at `at`, all at the same time (threads)."""
+    threads = [threading.Thread(target=s.sweep, args=(at,)) for s in sweepers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_two_sweeps_at_once_send_every_reminder_exactly_once(
     demo_db: Database, database_url: str, clock: object
 ) -> None:
     notifier = ListNotifier()
     databases = [Database(database_url, clock=clock) for _ in range(2)]  # type: ignore[arg-type]
-    sweepers = [Sweeper(d, notifier, batch=4) for d in databases]
-    threads = [threading.Thread(target=s.sweep, args=(AT,)) for s in sweepers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    sweep_at_once([Sweeper(d, notifier, batch=4) for d in databases], AT)
     for d in databases:
         d.dispose()
     assert len(notifier.keys()) == CHILD_H_DUE

@@ -56,3 +56,16 @@ def test_reached_again_the_lead_is_no_longer_reported(demo_db: Database) -> None
     assert "Can't reach" in home_text(demo_db, ADMIN.user_id)
     Sweeper(demo_db, ListNotifier()).sweep(AT + timedelta(days=2))  # Wednesday's reminders
     assert "Can't reach" not in home_text(demo_db, ADMIN.user_id)
+
+
+def test_recs_remind_to_an_unreachable_lead_says_so_and_what_to_do(demo_db: Database) -> None:
+    from bot.commands.dispatch import CommandRunner
+    from bot.services.suite import Services
+
+    services = Services(demo_db)
+    services.reminders.notifier = RefusingNotifier({TVP_LEAD.user_id})
+    reply = CommandRunner(services).run(ADMIN, "remind H-12")
+    assert reply.later is not None
+    said = reply.later().text
+    assert "Slack can't reach H-12's lead officer (not found in Slack)" in said
+    assert "Can't reach 1 lead officer: Dev Sharma" in home_text(demo_db, ADMIN.user_id)
