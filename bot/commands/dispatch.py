@@ -24,8 +24,8 @@ from bot.services.reading import ListQuery
 from bot.services.reads import RecommendationPage
 from bot.services.suite import Services
 from bot.views import recommendations as views
-from bot.views.reminders import reason_words
 from bot.views import summary as summary_views
+from bot.views.reminders import reason_words
 from storage.db import Database
 from storage.models import Status, UpdateSource
 
