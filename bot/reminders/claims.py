@@ -1,8 +1,11 @@
 """One sweep's claims in the reminder ledger, each leased on the database's clock.
 
 A claim's lease runs from the moment it is taken and is renewed while the sweep still works
-on it: before each message, and every third of a lease while the sweep waits out a rate
-limit. Leases are timed by the database (storage.ledger.database_time), never by the host or
+on it: before a message once a third of the lease has gone since the last renewal, and every
+third of a lease while the sweep waits out a rate limit. (Between renewals the claims cannot
+have been taken: a lease with two thirds left has not run out. The time since is measured
+on this host's monotonic clock, which runs at the database clock's rate whatever either
+says the time is.) Leases are timed by the database (storage.ledger.database_time), never by the host or
 the sweep's business time (`remind --at`, RECS_CLOCK), so a host whose clock is wrong, or a
 sweep run as if at another moment, cannot take a claim that is still live. A claim the
 sweep finds gone (another sweep took it over after its lease ran out) is dropped and
@@ -40,18 +43,22 @@ class Claims:
         lease: timedelta,
         lease_clock: LeaseClock = ledger.database_time,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
         self.holder = holder
         self.lease = lease
         self.lease_clock = lease_clock
         self.sleep = sleep
+        self.monotonic = monotonic
         self.held: set[str] = set()
         self.lost: set[str] = set()  # taken over by another sweep while this one held them
+        self._renewed_at: float | None = None  # monotonic, read before the lease was set
 
     def take(self, keys: Iterable[str]) -> list[Claimed]:
         """Claims what is free of `keys`; a lock timeout or a deadlock takes nothing."""
         wanted = sorted(set(keys))
+        started = self.monotonic()
         try:
             with self.db.unit_of_work() as uow:
                 taken = ledger.claim(
@@ -62,15 +69,34 @@ class Claims:
         except SQLAlchemyError:
             log.warning("reminders: could not claim a batch; the next sweep retries", exc_info=True)
             return []
+        if taken:
+            self._renewed(started)
         self.held |= {c.key for c in taken}
         return taken
 
-    def confirm(self, keys: Iterable[str]) -> set[str]:
-        """Renews every claim still held and returns which of `keys` are: the check before a
-        message goes. What is gone is counted as lost; a database error keeps nothing."""
+    def _renewed(self, started: float) -> None:
+        """The oldest lease held now started no earlier than this."""
+        if not self.held or self._renewed_at is None:
+            self._renewed_at = started
+        else:
+            self._renewed_at = min(self._renewed_at, started)
+
+    def fresh(self) -> bool:
+        """True while every lease held has two thirds of its length left."""
+        if self._renewed_at is None:
+            return False
+        return self.monotonic() - self._renewed_at < self.lease.total_seconds() / 3
+
+    def confirm(self, keys: Iterable[str], *, renew: bool = False) -> set[str]:
+        """Which of `keys` this sweep still holds: the check before a message goes. Renews
+        every claim held once a third of the lease has gone (or when asked); what is gone
+        is counted as lost; a database error keeps nothing."""
         wanted = set(keys) & self.held
         if not self.held:
             return set()
+        if not renew and self.fresh():
+            return wanted
+        started = self.monotonic()
         try:
             with self.db.unit_of_work() as uow:
                 kept = ledger.renew(
@@ -86,6 +112,7 @@ class Claims:
             log.warning("reminders: %d claims were taken over by another sweep", len(gone))
         self.lost |= gone
         self.held = kept
+        self._renewed_at = started
         return wanted & kept
 
     def pause(self, seconds: float) -> None:
@@ -95,7 +122,7 @@ class Claims:
         while left > 0:
             self.sleep(min(step, left))
             left -= step
-            self.confirm(())
+            self.confirm((), renew=True)
 
     def sent(
         self, keys: Iterable[str], *, now: datetime, recipient: str | None, channel: str, ts: str

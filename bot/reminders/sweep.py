@@ -81,7 +81,8 @@ class Sweeper:
     """Runs sweeps for one process; `worker` names its claims in the ledger (each sweep adds
     its own number, so two sweeps of one process never take each other's claims for theirs).
 
-    `lease_clock` and `sleep` are the database's clock and time.sleep; tests move them."""
+    `lease_clock`, `sleep` and `monotonic` are the database's clock, time.sleep and
+    time.monotonic; tests move them."""
 
     def __init__(
         self,
@@ -95,6 +96,7 @@ class Sweeper:
         max_pause: float = MAX_PAUSE_SECONDS,
         lease_clock: LeaseClock = ledger.database_time,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
         self.notifier = notifier
@@ -105,6 +107,7 @@ class Sweeper:
         self.max_pause = max_pause
         self.lease_clock = lease_clock
         self.sleep = sleep
+        self.monotonic = monotonic
         self._zones: dict[str, str | None] = {}
         self._sweeps = itertools.count(1)
 
@@ -134,7 +137,7 @@ class Sweeper:
         """A new sweep's claims, under a holder name of its own."""
         holder = f"{self.worker}/{next(self._sweeps)}"
         return Claims(self.db, holder, lease=self.lease, lease_clock=self.lease_clock,
-                      sleep=self.sleep)  # fmt: skip
+                      sleep=self.sleep, monotonic=self.monotonic)  # fmt: skip
 
     def courier(self, claims: Claims, result: SweepResult, now: datetime) -> Courier:
         return Courier(self.notifier, claims, result, now=now, max_failures=self.max_failures,

@@ -6,6 +6,7 @@ exactly once; the unreachable are marked, reported, and hold no one else up."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -144,13 +145,17 @@ def test_a_timeout_after_slack_took_the_post_is_found_and_not_sent_again(
 
 
 class SharedDatabaseClock:
-    """The database's clock, moved forward by the test as time passing would."""
+    """The database's clock, and the hosts' monotonic clocks, moved forward by the test as
+    time passing would."""
 
     def __init__(self) -> None:
         self.ahead = timedelta(0)
 
     def __call__(self, session: Session) -> datetime:
         return ledger.database_time(session) + self.ahead
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.ahead.total_seconds()
 
 
 @pytest.mark.parametrize("stalled", [True, False], ids=["stalled past its lease", "waiting"])
@@ -164,7 +169,8 @@ def test_a_sweep_rate_limited_past_its_lease_while_another_runs_sends_nothing_tw
     lease = timedelta(seconds=30)
     clock = SharedDatabaseClock()
     other_db = Database(database_url, clock=demo_db.clock)
-    b = Sweeper(other_db, notifier_for(fake_slack, "xoxb-sweep-b"), lease=lease, lease_clock=clock)
+    b = Sweeper(other_db, notifier_for(fake_slack, "xoxb-sweep-b"), lease=lease,
+                lease_clock=clock, monotonic=clock.monotonic)  # fmt: skip
     b_results: list[SweepResult] = []
 
     def a_waits(seconds: float) -> None:
@@ -173,7 +179,8 @@ def test_a_sweep_rate_limited_past_its_lease_while_another_runs_sends_nothing_tw
             b_results.append(b.sweep(AT))  # B runs once A has waited longer than a lease
 
     a = Sweeper(demo_db, notifier_for(fake_slack, "xoxb-sweep-a"), lease=lease,
-                lease_clock=clock, sleep=a_waits, batch=10)  # fmt: skip
+                lease_clock=clock, sleep=a_waits, monotonic=clock.monotonic,
+                batch=10)  # fmt: skip
     fake_slack.rate_limit("chat.postMessage", retry_after=45, token="xoxb-sweep-a")
     a_result = a.sweep(AT)
     other_db.dispose()

@@ -3,6 +3,7 @@ the database's clock; renewed while the sweep works; found lost, never sent, onc
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
@@ -18,13 +19,16 @@ KEYS = ["1:overdue:2015-03-02", "2:overdue:2015-03-02", "10:overdue:2015-03-02"]
 
 
 class Ahead:
-    """The database's clock, moved forward by the test."""
+    """The database's clock, and this host's monotonic one, moved forward by the test."""
 
     def __init__(self) -> None:
         self.by = timedelta(0)
 
     def __call__(self, session: Session) -> datetime:
         return ledger.database_time(session) + self.by
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.by.total_seconds()
 
 
 def due(db: Database) -> None:
@@ -57,8 +61,8 @@ def test_a_lease_runs_from_the_claim_on_the_databases_clock_not_the_sweeps(db: D
 def test_claims_are_renewed_while_the_sweep_works_and_stay_its_own(db: Database) -> None:
     due(db)
     clock = Ahead()
-    a = Claims(db, "a/1", lease=timedelta(seconds=30), lease_clock=clock)
-    b = Claims(db, "b/1", lease=timedelta(seconds=30), lease_clock=clock)
+    a = Claims(db, "a/1", lease=timedelta(seconds=30), lease_clock=clock, monotonic=clock.monotonic)
+    b = Claims(db, "b/1", lease=timedelta(seconds=30), lease_clock=clock, monotonic=clock.monotonic)
     a.take(KEYS)
     for _ in range(4):  # two minutes of work, renewed every 20 seconds
         clock.by += timedelta(seconds=20)
@@ -71,8 +75,8 @@ def test_a_claim_taken_over_after_its_lease_ran_out_is_lost_and_not_marked_sent(
 ) -> None:
     due(db)
     clock = Ahead()
-    a = Claims(db, "a/1", lease=timedelta(seconds=30), lease_clock=clock)
-    b = Claims(db, "b/1", lease=timedelta(seconds=30), lease_clock=clock)
+    a = Claims(db, "a/1", lease=timedelta(seconds=30), lease_clock=clock, monotonic=clock.monotonic)
+    b = Claims(db, "b/1", lease=timedelta(seconds=30), lease_clock=clock, monotonic=clock.monotonic)
     a.take(KEYS)
     clock.by += timedelta(seconds=31)  # a stalled: no renewal in time
     taken = b.take(KEYS)
@@ -91,11 +95,26 @@ def test_a_pause_renews_the_claims_every_third_of_a_lease(db: Database) -> None:
         slept.append(seconds)
         clock.by += timedelta(seconds=seconds)
 
-    a = Claims(db, "a/1", lease=timedelta(seconds=30), lease_clock=clock, sleep=sleep)
+    a = Claims(db, "a/1", lease=timedelta(seconds=30), lease_clock=clock, sleep=sleep,
+               monotonic=clock.monotonic)
     a.take(KEYS)
     a.pause(95)  # three leases and more
     assert slept == [10, 10, 10, 10, 10, 10, 10, 10, 10, 5]
     assert a.confirm(KEYS) == set(KEYS)
+
+
+def test_claims_are_renewed_only_once_a_third_of_the_lease_has_gone(db: Database) -> None:
+    """Renewing before every message cost two statements a message; within a third of the
+    lease no other sweep can have taken a claim."""
+    due(db)
+    clock = Ahead()
+    a = Claims(db, "a/1", lease=timedelta(seconds=30), lease_clock=clock, monotonic=clock.monotonic)
+    a.take(KEYS)
+    before = row(db, KEYS[0]).lease_until
+    clock.by += timedelta(seconds=5)
+    assert a.confirm(KEYS) == set(KEYS) and row(db, KEYS[0]).lease_until == before
+    clock.by += timedelta(seconds=6)
+    assert a.confirm(KEYS) == set(KEYS) and row(db, KEYS[0]).lease_until != before
 
 
 def test_a_send_in_doubt_is_given_back_in_doubt(db: Database) -> None:
