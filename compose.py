@@ -64,18 +64,21 @@ def paper_options(settings: Settings) -> PaperOptions:
 
 
 def console(settings: Settings, clock: MovableClock, *, demo: bool = False) -> Console:
-    """The console on the embedded database, with reminders printed as the clock moves."""
+    """The console on the embedded database, with reminders printed as the clock moves;
+    `/recs remind` goes through the same ledger, so a reply finds it."""
     from bot.demo import load_demo
     from bot.reminders.scheduling import start_background
-    from console.notifier import reminder_tick
+    from console.notifier import ConsoleReminders
     from console.shell import Console
 
     db = open_database(settings, clock)
     if demo:
         print(load_demo(db))
-    sweeper, on_tick = reminder_tick(db)
-    start_background(sweeper)  # reminders also fire each minute of real time
-    return Console(services_for(settings, db), clock, on_tick=on_tick, papers=papers_folder(db))
+    reminders = ConsoleReminders(db)
+    services = services_for(settings, db)
+    services.reminders.notifier = reminders.notifier
+    start_background(reminders.sweeper)  # reminders also fire each minute of real time
+    return Console(services, clock, reminders=reminders, papers=papers_folder(db))
 
 
 def papers_folder(db: Database) -> Path:

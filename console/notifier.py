@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterable
-from datetime import datetime
+import time
+from datetime import date, datetime
 
-from bot.reminders.sweep import Delivery, Outgoing, Sweeper
+from bot.reminders.delivery import Delivery, Outgoing
+from bot.reminders.sweep import Sweeper
 from bot.views.text import blocks_to_text
 from storage.db import Database
 
@@ -41,7 +42,15 @@ class ConsoleNotifier:
         with self._lock:
             self._lines.append(f"  🔔 {to}:")
             self._lines += ["    " + line for line in body.splitlines()]
-            return Delivery(CONSOLE_CHANNEL, f"{next(self._sequence)}.000000")
+            # Unique across runs on one database: a reply finds its reminder by (channel, ts).
+            where = message.user_id or message.channel_id or ""
+            ts = f"{time.time_ns() // 1000}.{next(self._sequence):06d}"
+            return Delivery(f"{CONSOLE_CHANNEL}-{where}", ts)
+
+    def find_sent(
+        self, user_id: str | None, channel_id: str | None, keys: tuple[str, ...], since: datetime
+    ) -> dict[str, Delivery]:
+        return {}  # a line printed is never in doubt
 
     def drain(self) -> list[str]:
         with self._lock:
@@ -49,13 +58,22 @@ class ConsoleNotifier:
         return lines
 
 
-def reminder_tick(db: Database) -> tuple[Sweeper, Callable[[], Iterable[str]]]:
-    """A sweeper for the console and the `on_tick` that runs it and returns what it printed."""
-    notifier = ConsoleNotifier()
-    sweeper = Sweeper(db, notifier)
+class ConsoleReminders:
+    """The console's reminders: the sweep, printing through a ConsoleNotifier, and the
+    moment a day's reminders go (for `/time DATE`)."""
 
-    def on_tick() -> Iterable[str]:
-        sweeper.sweep()
-        return notifier.drain()
+    def __init__(self, db: Database) -> None:
+        self.notifier = ConsoleNotifier()
+        self.sweeper = Sweeper(db, self.notifier)
 
-    return sweeper, on_tick
+    def tick(self) -> list[str]:
+        """One sweep now (the console's clock), and what it printed."""
+        self.sweeper.sweep()
+        return self.notifier.drain()
+
+    def drain(self) -> list[str]:
+        """What was printed since (by `/recs remind`, or the scheduler's own ticks)."""
+        return self.notifier.drain()
+
+    def sending_moment(self, day: date) -> datetime | None:
+        return self.sweeper.sending_moment(day)

@@ -1,13 +1,16 @@
 """The console: type `/recs …` as any user and read the replies as text (like Hubot's shell).
 
-It runs the same parser, services and views as Slack; only the transport differs.
+It runs the same parser, services and views as Slack; only the transport differs. Besides
+`/recs`, it can do what people do around a command: move the clock so reminders go
+(`/time`), reply in a reminder's thread and confirm what that proposes (`/reply`,
+`/confirm`), and post in a channel, where evidence is captured (`/post`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -15,19 +18,27 @@ from bot.commands.dispatch import CommandRunner, Reply
 from bot.errors import UserError
 from bot.rules import dates
 from bot.rules.permissions import Actor
+from bot.rules.policy import REMINDER_TIME
 from bot.services.suite import Services
 from bot.views.text import blocks_to_text
 from console.clock import MovableClock
+from console.notifier import ConsoleReminders
+from console.threads import ConsoleThreads
 from storage.models import UpdateSource
 
 PROMPT = "recs> "
+DEFAULT_SENDING_TIME = REMINDER_TIME.default  # with no board to ask
 
 CONSOLE_HELP = """Console commands:
-  /recs …            any /recs command (try /recs help)
-  /as @name          act as another person (by first name, full name or email)
-  /who               who you are acting as, and who else there is
-  /time 2015-03-01   move the clock (a date, or a date and time: 2015-03-01T09:30)
-  /quit              leave"""
+  /recs …              any /recs command (try /recs help)
+  /as @name            act as another person (by first name, full name or email)
+  /who                 who you are acting as, and who else there is
+  /time 2015-03-09     move the clock to that day's sending time (09:30) and send what is due;
+                       a date and time moves it there: /time 2015-03-09T14:00
+  /reply H-27 text     answer the last reminder about H-27, as a reply in its thread would
+  /confirm, /dismiss   answer the proposal a reply made ("done", "delayed to 31/3/2015")
+  /post #board text    post in a channel as yourself: "Evidence for H-27: https://…"
+  /quit                leave"""
 
 
 class Console:
@@ -37,7 +48,7 @@ class Console:
         clock: MovableClock,
         *,
         out: TextIO = sys.stdout,
-        on_tick: Callable[[], Iterable[str]] | None = None,
+        reminders: ConsoleReminders | None = None,
         papers: Path | None = None,
     ) -> None:
         self.services = services
@@ -46,7 +57,8 @@ class Console:
         self.out = out
         self.runner = CommandRunner(services, source=UpdateSource.console)
         self.actor = self._default_actor()
-        self.on_tick = on_tick  # reminders that fire when the clock moves (the scheduler)
+        self.reminders = reminders  # the sweep that runs when the clock moves
+        self.threads = ConsoleThreads(services)
 
     def _default_actor(self) -> Actor:
         admin = self.services.reads.first_admin()
@@ -89,10 +101,24 @@ class Console:
             self.move_clock(rest)
         elif word == "/who":
             self.who()
+        elif word == "/reply":
+            self.say_all(self.threads.reply(self.actor, rest))
+        elif word == "/confirm":
+            self.say_all(self.threads.confirm(self.actor))
+        elif word == "/dismiss":
+            self.say_all(self.threads.dismiss())
+        elif word == "/post":
+            self.say_all(self.threads.post(self.actor, rest))
         elif word in {"/help", "help"}:
             self.say(CONSOLE_HELP)
         else:
             self.say("Type /recs help, or /help for console commands.")
+        if self.reminders is not None:
+            self.say_all(self.reminders.drain())  # what `/recs remind` sent
+
+    def say_all(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.say(line)
 
     def show(self, reply: Reply) -> None:
         self.say(blocks_to_text(reply.blocks) if reply.blocks else reply.text)
@@ -138,23 +164,32 @@ class Console:
         self.say(f"You are {self.actor.name}. People: " + ", ".join(p.name for p in people))
 
     def move_clock(self, text: str) -> None:
+        """A date moves to that day's sending time and sends what is due, as the scheduler
+        would; a date and time moves exactly there."""
+        sending = self.reminders.sending_moment if self.reminders else None
         try:
-            when = parse_moment(text)
+            when = parse_moment(text, sending)
         except UserError as exc:
             self.say(str(exc))
             return
         self.clock.set(when)
         self.say(f"The clock is now {when:%A %d %B %Y %H:%M} UTC.")
-        if self.on_tick:
-            for line in self.on_tick():
-                self.say(line)
+        if self.reminders is not None:
+            lines = self.reminders.tick()
+            self.say_all(lines or ["  (no reminders are due at this moment)"])
 
 
-def parse_moment(text: str) -> datetime:
+def parse_moment(text: str, sending: Callable[[date], datetime | None] | None = None) -> datetime:
+    """An ISO date and time as given (UTC unless it says), or a day at its sending time
+    (`sending`, the first board's reminder time in its zone; 09:30 UTC without a board)."""
     text = text.strip()
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        day = dates.parse_day(text)
-        return datetime.combine(day, time(9, 0), UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if "T" in text or ":" in text:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    day = dates.parse_day(text)
+    found = sending(day) if sending else None
+    return found or datetime.combine(day, DEFAULT_SENDING_TIME, UTC)

@@ -1,5 +1,9 @@
-"""The Slack side of the reminder sweep (bot/sweep.py's Notifier): opens the DM, posts the
-message, and asks users.info for the time zone and dnd.info for Do Not Disturb."""
+"""The Slack side of the reminder sweep (bot/reminders/delivery.py's Notifier): opens the DM,
+posts the message once, looks for a message already posted, and asks users.info for the time
+zone and dnd.info for Do Not Disturb.
+
+A post is never retried here (slack/client.py): each of Slack's answers is turned into what
+it means for the reminder (bot/reminders/delivery.py), and the sweep decides."""
 
 from __future__ import annotations
 
@@ -8,20 +12,74 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from http.client import HTTPException
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.reminders.messages import METADATA_EVENT
-from bot.reminders.sweep import Delivery, DeliveryFailed, Outgoing
+from bot.reminders.delivery import (
+    Delivery,
+    DeliveryFailed,
+    MaybeSent,
+    Outgoing,
+    RateLimited,
+    Undeliverable,
+)
+from bot.reminders.messages import METADATA_EVENT, keys_in
 from bot.rules.away import status_says_away
 from bot.views.blocks import as_dicts
 from slack.actors import SlackActors
+from slack.client import without_post_retries
 
 log = logging.getLogger(__name__)
 
 DND_TTL_SECONDS = 60.0  # a sweep a minute asks once per person at most
-SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
+SLACK_ERRORS = (SlackApiError, SlackClientError, OSError, HTTPException)
+# Errors about one recipient, not about Slack: that person is skipped, everyone else goes on.
+RECIPIENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "user_not_visible",
+        "user_disabled",
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+    }
+)
+# Slack's own failures, answered with 200: whether the post happened is unknown.
+UNSURE_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+HISTORY_PAGES = 5  # conversations.history pages looked through for a message in doubt
+HISTORY_PAGE = 200
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    headers = getattr(exc.response, "headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(float(raw), 0.0)
+            except (TypeError, ValueError):
+                break
+    return 1.0
+
+
+def refusal(exc: SlackApiError, *, posting: bool) -> DeliveryFailed:
+    """What an error answer means for the reminder; `posting` when it answered the post
+    itself (so that a 5xx may hide a message Slack took)."""
+    status = getattr(exc.response, "status_code", 200)
+    code = str(exc.response.get("error") or "") if exc.response is not None else ""
+    if status == 429 or code == "ratelimited":
+        return RateLimited(_retry_after(exc))
+    if code in RECIPIENT_ERRORS:
+        return Undeliverable(code)
+    if posting and (status >= 500 or code in UNSURE_ERRORS):
+        return MaybeSent(f"Slack answered {status} {code}".strip())
+    return DeliveryFailed(f"Slack answered {status} {code}".strip())
 
 
 class SlackNotifier:
@@ -35,6 +93,7 @@ class SlackNotifier:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
+        self._poster = without_post_retries(client)  # posts once; the sweep waits out 429s
         self.actors = actors or SlackActors(client)
         self._monotonic = monotonic
         self._dms: dict[str, str] = {}
@@ -100,10 +159,22 @@ class SlackNotifier:
             self._dms[user_id] = channel
         return channel
 
-    def send(self, message: Outgoing) -> Delivery:
+    def _conversation(self, user_id: str | None, channel_id: str | None) -> str:
+        """The channel, or the DM with the person; refusals and failures as DeliveryFailed
+        (opening a DM posts nothing, so none of them leaves a message in doubt)."""
+        if channel_id:
+            return channel_id
         try:
-            channel = message.channel_id or self._dm_channel(str(message.user_id))
-            answer = self.client.chat_postMessage(
+            return self._dm_channel(str(user_id))
+        except SlackApiError as exc:
+            raise refusal(exc, posting=False) from exc
+        except SLACK_ERRORS as exc:
+            raise DeliveryFailed(f"conversations.open: {type(exc).__name__}") from exc
+
+    def send(self, message: Outgoing) -> Delivery:
+        channel = self._conversation(message.user_id, message.channel_id)
+        try:
+            answer = self._poster.chat_postMessage(
                 channel=channel,
                 text=message.text,
                 blocks=as_dicts(message.blocks),
@@ -111,28 +182,53 @@ class SlackNotifier:
                 unfurl_links=False,
                 unfurl_media=False,
             )
-        except SLACK_ERRORS as exc:
-            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+        except SlackApiError as exc:
+            raise refusal(exc, posting=True) from exc
+        except Exception as exc:
+            # A timeout, a dropped connection, a garbled answer: Slack may have it.
+            raise MaybeSent(type(exc).__name__) from exc
         return Delivery(str(answer["channel"]), str(answer["ts"]))
 
-    def reminder_key_of(self, channel: str, ts: str) -> str | None:
-        """The ledger key a reminder message carries in its metadata (sweep.metadata), read
-        back from Slack: for a reply whose thread the ledger has not recorded. None for any
-        other message, or when Slack can't say."""
+    def find_sent(
+        self, user_id: str | None, channel_id: str | None, keys: tuple[str, ...], since: datetime
+    ) -> dict[str, Delivery]:
+        """The bot's messages in the conversation since `since` whose metadata carries any of
+        `keys`: conversations.history, a few pages at most. DeliveryFailed if Slack can't say."""
+        channel = self._conversation(user_id, channel_id)
+        wanted, found = set(keys), {}
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                answer = self.client.conversations_history(
+                    channel=channel, oldest=f"{since.timestamp():.6f}", limit=HISTORY_PAGE,
+                    include_all_metadata=True, cursor=cursor,
+                )  # fmt: skip
+            except SlackApiError as exc:
+                raise refusal(exc, posting=False) from exc
+            except SLACK_ERRORS as exc:
+                raise DeliveryFailed(f"conversations.history: {type(exc).__name__}") from exc
+            for posted in answer.get("messages") or []:
+                for key in _reminder_keys(posted) & wanted:
+                    found[key] = Delivery(channel, str(posted["ts"]))
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
+            if not answer.get("has_more") or not cursor or len(found) == len(wanted):
+                return found
+        raise DeliveryFailed("too many messages to look through")
+
+    def reminder_keys_of(self, channel: str, ts: str) -> list[str]:
+        """The ledger keys a reminder message carries in its metadata (messages.metadata),
+        read back from Slack: for a reply whose thread the ledger has not recorded. Empty for
+        any other message, or when Slack can't say."""
         try:
             answer = self.client.conversations_replies(
                 channel=channel, ts=ts, limit=1, include_all_metadata=True
             )
         except SLACK_ERRORS as exc:
             log.warning("conversations.replies failed: %s", type(exc).__name__)
-            return None
+            return []
         messages = answer.get("messages") or []
         parent = messages[0] if messages and messages[0].get("ts") == ts else {}
-        metadata = parent.get("metadata") or {}
-        if not parent.get("bot_id") or metadata.get("event_type") != METADATA_EVENT:
-            return None
-        key = (metadata.get("event_payload") or {}).get("key")
-        return key if isinstance(key, str) and key else None
+        return sorted(_reminder_keys(parent))
 
     def post_in_thread(self, channel: str, thread_ts: str, text: str, blocks: list) -> None:
         """Confirms in a reminder's thread; a failure is logged, the update is already saved."""
@@ -142,3 +238,12 @@ class SlackNotifier:
             )
         except SLACK_ERRORS as exc:
             log.warning("thread reply failed in %s: %s", channel, type(exc).__name__)
+
+
+def _reminder_keys(message: dict[str, Any]) -> set[str]:
+    """The ledger keys in a bot message's reminder metadata; none for anything else."""
+    metadata = message.get("metadata") or {}
+    if not message.get("bot_id") or metadata.get("event_type") != METADATA_EVENT:
+        return set()
+    payload = metadata.get("event_payload") or {}
+    return set(keys_in(payload)) if isinstance(payload, dict) else set()

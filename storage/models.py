@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -90,6 +91,7 @@ class LedgerState(StrEnum):
     pending = "pending"
     claimed = "claimed"
     sent = "sent"
+    undeliverable = "undeliverable"  # Slack refused the recipient (user_not_found, ...)
 
 
 @dataclass(frozen=True)
@@ -322,7 +324,10 @@ class DueDateChange(SQLModel, table=True):
 
 
 class ReminderLedger(SQLModel, table=True):
-    """One row per reminder that is due: claimed before sending, marked sent after."""
+    """One row per reminder that is due: claimed before sending, marked sent after.
+
+    `lease_until` and `first_claimed_at` are the database's time, never a sweep's: hosts'
+    clocks and a sweep run "as if at" another moment cannot disagree about a lease."""
 
     __tablename__ = "reminder_ledger"
 
@@ -343,6 +348,12 @@ class ReminderLedger(SQLModel, table=True):
     message_ts: str | None = Field(default=None, max_length=32, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set when a send may have reached Slack without being recorded (a 5xx, a timeout, a
+    # dropped connection, a claim that ran out): Slack is asked before sending it again.
+    in_doubt: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    first_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failure: str | None = Field(default=None, max_length=64)  # why it is undeliverable
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AuditLog(SQLModel, table=True):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, or_, union
+from sqlalchemy import and_, bindparam, exists, func, or_, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -34,6 +34,7 @@ from storage.models import (
     RecommendationTheme,
     Review,
     Status,
+    UpdateSource,
 )
 from storage.scope import EVERY_BOARD as EVERY_BOARD  # re-exported: callers say queries.EVERY_BOARD
 from storage.scope import BoardScope as BoardScope
@@ -284,6 +285,14 @@ def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:
         select(Board)
         .join(BoardRole, col(BoardRole.board_id) == Board.id)
         .where(BoardRole.user_id == user_id, BoardRole.role == "chair")
+    ).all()
+
+
+def boards_administered_by(session: Session, user_id: str) -> Sequence[Board]:
+    return session.exec(
+        select(Board)
+        .join(BoardRole, col(BoardRole.board_id) == Board.id)
+        .where(BoardRole.user_id == user_id, BoardRole.role == "admin")
     ).all()
 
 
@@ -645,7 +654,21 @@ class ReminderDetail:
     review_title: str
     agency: str | None
     lead_officer: str | None
-    last_update: ProgressUpdate | None
+    last_note: ProgressUpdate | None  # the last note a person wrote (see `is_note`)
+    last_note_by: str | None = None
+
+
+def is_note() -> Any:
+    """An update a person wrote: it has text, and it is not the line an import writes for a
+    status it read from a plan ("Status from the imported plan."). An imported plan's own
+    progress column is a note: a person wrote it there."""
+    return and_(
+        col(ProgressUpdate.text) != "",
+        or_(
+            col(ProgressUpdate.source) != UpdateSource.import_,
+            col(ProgressUpdate.status_to).is_(None),
+        ),
+    )
 
 
 def reminder_details(session: Session, rec_ids: set[int]) -> dict[int, ReminderDetail]:
@@ -658,19 +681,31 @@ def reminder_details(session: Session, rec_ids: set[int]) -> dict[int, ReminderD
         .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
         .where(col(Recommendation.id).in_(rec_ids))
     ).all()
-    latest_ids = (
-        select(func.max(ProgressUpdate.id))
-        .where(col(ProgressUpdate.recommendation_id).in_(rec_ids))
-        .group_by(col(ProgressUpdate.recommendation_id))
+    newest = (
+        func.row_number()
+        .over(
+            partition_by=col(ProgressUpdate.recommendation_id),
+            order_by=(col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc()),
+        )
+        .label("newest")
     )
-    updates = session.exec(
-        select(ProgressUpdate).where(col(ProgressUpdate.id).in_(latest_ids))
+    ranked = (
+        select(col(ProgressUpdate.id).label("id"), newest)
+        .where(col(ProgressUpdate.recommendation_id).in_(rec_ids), is_note())
+        .subquery()
+    )
+    notes = session.exec(
+        select(ProgressUpdate, Person.name)
+        .join(ranked, ranked.c.id == col(ProgressUpdate.id))
+        .outerjoin(Person, col(Person.id) == ProgressUpdate.author_id)
+        .where(ranked.c.newest == 1)
     ).all()
-    latest = {u.recommendation_id: u for u in updates}
-    return {
-        rec.id: ReminderDetail(rec, title, agency, lead, latest.get(rec.id or 0))  # type: ignore[misc]
-        for rec, title, agency, lead in rows
-    }
+    latest = {u.recommendation_id: (u, author) for u, author in notes}
+    found = {}
+    for rec, title, agency, lead in rows:
+        note, author = latest.get(rec.id or 0, (None, None))
+        found[rec.id] = ReminderDetail(rec, title, agency, lead, note, author)
+    return found  # type: ignore[return-value]
 
 
 def open_leads(session: Session, board_id: int) -> list[tuple[Person, int]]:

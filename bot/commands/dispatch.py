@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.commands import grammar as c
 from bot.commands.replies import DirectMessage, Reply, guarded
 from bot.errors import UserError
-from bot.reminders.sweep import DeliveryFailed, OwnerAway
+from bot.reminders.sweep import DeliveryFailed, OwnerAway, Undeliverable
 from bot.rules.lifecycle import OPEN_STATUSES, status_slug, status_words
 from bot.rules.permissions import Act, Actor
 from bot.services import NewRecommendation
@@ -25,6 +25,7 @@ from bot.services.reads import RecommendationPage
 from bot.services.suite import Services
 from bot.views import recommendations as views
 from bot.views import summary as summary_views
+from bot.views.reminders import reason_words
 from storage.db import Database
 from storage.models import Status, UpdateSource
 
@@ -289,6 +290,13 @@ def on_remind(call: Call, cmd: c.Remind) -> Reply:
         except OwnerAway:
             text = f"{ref}'s lead officer is away and no deputy is free: the reminder waits until one is back."
             return Reply(text=text, blocks=views.confirmation_blocks(text))
+        except Undeliverable as exc:
+            text = (
+                f"Slack can't reach {ref}'s lead officer ({reason_words(exc.reason)}): the "
+                f"reminder was not sent. Give {ref} another lead officer."
+            )
+            return Reply(text=text, blocks=views.error_blocks(text, f"/recs assign {ref} @name"),
+                         ok=False)  # fmt: skip
         except DeliveryFailed as exc:
             text = f"The reminder for {ref} was not sent ({exc}). Try again in a minute."
             return Reply(text=text, blocks=views.error_blocks(text, None), ok=False)

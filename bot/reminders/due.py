@@ -12,7 +12,7 @@ sending hours (working days, 09:30 to 18:00 in the recipient's zone).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -251,6 +251,13 @@ def monthly_digest(policy: Policy, now: datetime) -> DueReminder | None:
     first = now.astimezone(tz).date().replace(day=1)
     months = (_reminder(Kind.chair_digest, first - relativedelta(months=n)) for n in (1, 0))
     return _latest_passed(months, now, policy.digest_time, tz)
+
+
+def first_sending_moment(day: date, policies: Iterable[Policy]) -> datetime | None:
+    """The earliest moment of `day` at which any of these boards sends reminders (its
+    reminder time in its own zone), as UTC; None if there is no board."""
+    moments = [moment(day, p.reminder_time, zone(p.time_zone)) for p in policies]
+    return min(moments, default=None)
 
 
 def earliest_candidate_due(today: date, policy: Policy) -> date:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from bot.reminders.delivery import DeliveryFailed, Notifier, OwnerAway, Undeliverable
 from bot.reminders.due import Kind
-from bot.reminders.messages import metadata, render
-from bot.reminders.sweep import DeliveryFailed, Notifier, Outgoing, OwnerAway, Planned, Sweeper
+from bot.reminders.messages import Piece, compose
+from bot.reminders.parcels import Parcel, Planned
+from bot.reminders.sending import SweepResult
+from bot.reminders.sweep import Sweeper
 from bot.rules import away
 from storage import ledger, queries
 from storage.db import Database
@@ -44,11 +47,24 @@ def send_now(db: Database, notifier: Notifier, rec_id: int) -> str:
     with db.unit_of_work() as uow:
         ledger.ensure_entries(uow.session, [entry], now)
         uow.commit()
-    if not sweeper._claim([key], now):
-        return recipient  # the same command a moment ago: already on its way
-    text, blocks = render(detail, Kind.manual, board, now, standing_in)
-    message = Outgoing(key, text, blocks, user_id=recipient,
-                       metadata=metadata(key, Kind.manual, detail))
-    if not sweeper._send_one(key, message, Planned(entry, Kind.manual, board.id, recipient), now):
+    claims, result = sweeper.claims(), SweepResult()
+    try:
+        taken = claims.take([key])
+        if not taken:
+            return recipient  # the same command a moment ago: already on its way
+        piece = Piece(key, Kind.manual, detail, board, standing_in)
+        parcel = Parcel((Planned(entry, Kind.manual, board.id, user_id=recipient),))
+        sweeper.courier(claims, result, now).deliver(
+            parcel,
+            lambda part: compose([piece], now, user_id=recipient, channel_id=None),
+            {c.key: c.since for c in taken if c.in_doubt},
+        )
+    finally:
+        claims.release_all()
+    if result.undeliverable:
+        with db.unit_of_work(write=False) as uow:
+            row = ledger.entry(uow.session, key)
+        raise Undeliverable(row.failure if row and row.failure else "unknown")
+    if not (result.sent or result.found):
         raise DeliveryFailed("Slack did not take the message")
     return recipient

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +19,8 @@ from bot import services
 from bot.errors import UserError
 from bot.rules import dates
 from bot.rules.permissions import Actor
+from bot.rules.refs import REF_PATTERN, normalise_ref, refs_in
+from bot.services.access import boards_in_view
 from storage import ledger
 from storage.db import Database
 from storage.models import Recommendation, Status, UpdateSource
@@ -26,6 +29,7 @@ DONE_RE = re.compile(r"^\s*(done|completed|complete|finished)\b[\s.!:,-]*", re.I
 DELAYED_RE = re.compile(
     r"\b(?:delayed|moved|pushed back|postponed)\s+(?:to|until|till)\s+(?P<when>.+)", re.IGNORECASE
 )
+LEADING_REF_RE = re.compile(rf"^\s*(?P<ref>{REF_PATTERN})\s*[:,.;–—-]?\s*")
 LONGEST_DATE_WORDS = 8  # "between April 2015 and April 2016" is the longest form
 
 
@@ -39,20 +43,64 @@ class ReplyOutcome:
     due: str = ""  # the proposed due date, ISO
 
 
+def reminders_for(
+    db: Database, channel_id: str, thread_ts: str, reminder_keys: Sequence[str] = ()
+) -> list[Recommendation]:
+    """The recommendations a reminder's thread is about (one, or a list's): the ledger rows
+    that recorded the message, or else the rows the message's own metadata names
+    (`reminder_keys`). Slack has a DM a moment before the ledger records its ts, and for good
+    if recording it failed after Slack took the message: a reply in that thread is still the
+    owner's progress."""
+    with db.unit_of_work(write=False) as uow:
+        rows = ledger.for_message(uow.session, channel_id, thread_ts)
+        if not rows:
+            rows = [r for k in reminder_keys if (r := ledger.entry(uow.session, k)) is not None]
+        rec_ids = list(dict.fromkeys(r.recommendation_id for r in rows if r.recommendation_id))
+        recs = [uow.session.get(Recommendation, rec_id) for rec_id in rec_ids]
+    return [r for r in recs if r is not None]
+
+
 def reminder_for(
     db: Database, channel_id: str, thread_ts: str, reminder_key: str | None = None
 ) -> Recommendation | None:
-    """The recommendation a reminder's thread is about: the ledger row that recorded the
-    message, or else the row the message's own metadata names (`reminder_key`). Slack has a
-    DM a moment before the ledger records its ts, and for good if recording it failed after
-    Slack took the message: a reply in that thread is still the owner's progress."""
-    with db.unit_of_work(write=False) as uow:
-        row = ledger.by_message(uow.session, channel_id, thread_ts)
-        if row is None and reminder_key:
-            row = ledger.entry(uow.session, reminder_key)
-        if row is None or row.recommendation_id is None:
-            return None
-        return uow.session.get(Recommendation, row.recommendation_id)
+    """The first recommendation a reminder's thread is about (see `reminders_for`)."""
+    found = reminders_for(db, channel_id, thread_ts, [reminder_key] if reminder_key else [])
+    return found[0] if found else None
+
+
+def which_one(
+    recs: Sequence[Recommendation], text: str, ref: str | None = None
+) -> tuple[Recommendation, str]:
+    """The recommendation a reply is about, and the reply without a leading ref. One reminder:
+    that one. A list: the one the reply names (or `ref`, when the front end knows it); if it
+    names none or several, the person is asked which, and nothing is written."""
+    by_ref = {r.ref.upper(): r for r in recs}
+    if ref is not None:
+        chosen = by_ref.get(ref.upper())
+    elif len(recs) == 1:
+        chosen = recs[0]
+    else:
+        named = [by_ref[r] for r in refs_in(text) if r in by_ref]
+        chosen = named[0] if len(named) == 1 else None
+    if chosen is not None:
+        return chosen, _without_leading_ref(text, chosen.ref)
+    listed = ", ".join(r.ref for r in recs)
+    example = f"{recs[0].ref}: audit booked for April"
+    if ref is not None:
+        raise UserError(f"{ref.upper()} is not in this reminder; it is about {listed}.",
+                        example=example)  # fmt: skip
+    raise UserError(
+        f"This reminder is about {listed}: start your reply with the one you mean.",
+        example=example,
+    )
+
+
+def _without_leading_ref(text: str, ref: str) -> str:
+    """ "H-12: done" is "done" about H-12; any other text is kept whole."""
+    lead = LEADING_REF_RE.match(text)
+    if lead is None or normalise_ref(lead.group("ref")) != ref.upper():
+        return text
+    return text[lead.end() :].strip() or text
 
 
 def read_proposal(
@@ -89,17 +137,20 @@ def record_reply(
     text: str,
     event_keys: list[str],
     *,
-    reminder_key: str | None = None,
+    reminder_keys: Sequence[str] = (),
+    ref: str | None = None,
 ) -> ReplyOutcome:
     """A reply in a reminder's thread: recorded once, proposed, or refused with a reason;
-    "not_a_reminder" when neither the ledger nor `reminder_key` places the thread."""
-    rec = reminder_for(db, channel_id, thread_ts, reminder_key)
-    if rec is None:
+    "not_a_reminder" when neither the ledger nor `reminder_keys` places the thread. In a
+    list's thread the reply names its ref ("H-12: audit booked"), or `ref` does."""
+    recs = reminders_for(db, channel_id, thread_ts, reminder_keys)
+    if not recs:
         return ReplyOutcome("not_a_reminder")
     try:
+        rec, text = which_one(recs, text, ref)
         proposal = read_proposal(text, rec.accepted_on, db.clock().date())
     except UserError as exc:
-        return ReplyOutcome("error", rec.ref, str(exc))
+        return ReplyOutcome("error", recs[0].ref, str(exc))
     if proposal is not None:
         return _propose(db, rec.ref, proposal, text, event_keys)
     try:
@@ -117,6 +168,26 @@ def record_reply(
     except UserError as exc:
         return ReplyOutcome("error", rec.ref, str(exc))
     return ReplyOutcome("recorded", rec.ref, f"Recorded as an update on {rec.ref}.")
+
+
+def reply_to_latest(
+    db: Database, actor: Actor, ref: str, text: str, event_key: str
+) -> ReplyOutcome:
+    """A reply in the thread of the latest reminder sent about `ref` (the console's /reply):
+    the same outcome a reply in Slack gets."""
+    with db.unit_of_work(write=False) as uow:
+        boards = boards_in_view(uow.session, actor)
+        rec = services.get_recommendation(uow.session, ref, boards=boards)
+        row = ledger.last_sent_for(uow.session, rec.id or 0)
+    if row is None or not row.channel_id or not row.message_ts:
+        raise UserError(
+            f"No reminder about {rec.ref} has been sent yet: move the clock to a day one falls "
+            "due, or send one now.",
+            example=f"/recs remind {rec.ref}",
+        )
+    return record_reply(
+        db, actor, row.channel_id, row.message_ts, text, [event_key], ref=rec.ref
+    )
 
 
 def _propose(

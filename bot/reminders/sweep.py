@@ -3,121 +3,62 @@ the ledger, sends it through a Notifier and marks it sent. Nothing is kept in me
 sweeps, so any number of schedulers, a crash or a missed tick change nothing: the next sweep
 recomputes what is due and the ledger says what has gone.
 
-The bot has no Slack I/O: handlers/notifier.py sends through Slack, bot/console_reminders.py
-prints. The only duplicate possible is a message Slack accepted whose ledger row was not yet
-marked sent when the process died; its lease runs out and the next sweep sends it again.
+What one sweep has for one person goes as one message, a list (bot/reminders/parcels.py);
+the claims and their leases are bot/reminders/claims.py, the sending and what each of
+Slack's answers means bot/reminders/sending.py. The bot has no Slack I/O: slack/notifier.py
+sends through Slack, console/notifier.py prints.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
-from slack_sdk.models.blocks import Block
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot import services
 from bot.reminders import due as policy_rules
+from bot.reminders.claims import Claims, LeaseClock
+from bot.reminders.delivery import (
+    Delivery,
+    DeliveryFailed,
+    MaybeSent,
+    Notifier,
+    Outgoing,
+    OwnerAway,
+    RateLimited,
+    Undeliverable,
+)
 from bot.reminders.due import DueReminder, Kind, Policy, Subject
-from bot.reminders.messages import DIGESTS, digest_message, metadata, render
+from bot.reminders.messages import Piece, compose, digest_message, metadata
+from bot.reminders.parcels import DIGESTS, Parcel, Planned, batches, parcels
+from bot.reminders.sending import MAX_PAUSE_SECONDS, Courier, SweepResult
 from bot.rules import away
 from bot.rules.permissions import SYSTEM
 from storage import ledger, queries
 from storage.db import Database
 from storage.ledger import LedgerEntry
-from storage.models import Board, Person
+from storage.models import Board, LedgerState, Person
 from storage.queries import ReminderCandidate
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=10)  # far longer than one batch takes to send
+__all__ = [  # what the sweep's callers (and tests) import from here
+    "Delivery", "DeliveryFailed", "MaybeSent", "Notifier", "Outgoing", "OwnerAway", "Planned",
+    "RateLimited", "SweepResult", "Sweeper", "Undeliverable",
+]
+
+LEASE = timedelta(minutes=10)  # renewed before each message: far longer than one takes
 BATCH = 25
 MAX_CONSECUTIVE_FAILURES = 3  # Slack is down: stop, and leave the rest due for the next sweep
-
-
-# --- the notifier: what the sweep needs from Slack (or the console) -----------------------
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message to send: a DM to `user_id`, or a post in `channel_id`."""
-
-    key: str
-    text: str
-    blocks: list[Block]
-    user_id: str | None = None
-    channel_id: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    channel_id: str
-    ts: str
-
-
-class DeliveryFailed(Exception):
-    """Slack did not take the message; the reminder stays due."""
-
-
-class OwnerAway(DeliveryFailed):
-    """The owner is away and no deputy is free to stand in: their reminders wait."""
-
-
-class Notifier(Protocol):
-    def time_zone(self, user_id: str) -> str | None:
-        """The person's time zone (Slack's users.info tz), or None if unknown."""
-
-    def held_until(self, user_id: str, now: datetime) -> datetime | None:
-        """When the person's Do Not Disturb ends, if it covers `now`; else None."""
-
-    def on_leave(self, user_id: str) -> bool:
-        """Whether the person's Slack status says they are away (bot.rules.away.status_says_away)."""
-
-    def user_for_email(self, email: str) -> tuple[str, str] | None:
-        """The Slack user id and name with this email (users.lookupByEmail), if there is one."""
-
-    def send(self, message: Outgoing) -> Delivery:
-        """Sends, or raises DeliveryFailed."""
-
-
-# --- the plan ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A reminder due now, with where it goes."""
-
-    entry: LedgerEntry
-    kind: Kind
-    board_id: int
-    user_id: str | None = None
-    channel_id: str | None = None
-    standing_in_for: str | None = None
-
-
-@dataclass
-class SweepResult:
-    sent: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    held: list[str] = field(default_factory=list)  # Do Not Disturb: next sweep after it ends
-    waiting: list[str] = field(default_factory=list)  # owner away with no deputy
-    already_sent: int = 0
-    taken_elsewhere: int = 0  # claimed by another sweep
-
-    def describe(self) -> str:
-        return (
-            f"{len(self.sent)} sent, {len(self.failed)} failed, {len(self.held)} held for "
-            f"Do Not Disturb, {len(self.waiting)} waiting for an owner who is away, "
-            f"{self.already_sent} already sent, {self.taken_elsewhere} taken by another sweep"
-        )
 
 
 @dataclass
@@ -132,11 +73,16 @@ class _World:
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    # claimed_by holds 100 characters: a long host name is cut, the pid and a nonce are not.
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class Sweeper:
-    """Runs sweeps for one process; `worker` names its claims in the ledger."""
+    """Runs sweeps for one process; `worker` names its claims in the ledger (each sweep adds
+    its own number, so two sweeps of one process never take each other's claims for theirs).
+
+    `lease_clock`, `sleep` and `monotonic` are the database's clock, time.sleep and
+    time.monotonic; tests move them."""
 
     def __init__(
         self,
@@ -147,6 +93,10 @@ class Sweeper:
         lease: timedelta = LEASE,
         batch: int = BATCH,
         max_failures: int = MAX_CONSECUTIVE_FAILURES,
+        max_pause: float = MAX_PAUSE_SECONDS,
+        lease_clock: LeaseClock = ledger.database_time,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
         self.notifier = notifier
@@ -154,28 +104,50 @@ class Sweeper:
         self.lease = lease
         self.batch = batch
         self.max_failures = max_failures
+        self.max_pause = max_pause
+        self.lease_clock = lease_clock
+        self.sleep = sleep
+        self.monotonic = monotonic
         self._zones: dict[str, str | None] = {}
+        self._sweeps = itertools.count(1)
 
     # --- entry point ----------------------------------------------------------------------
 
     def sweep(self, now: datetime | None = None) -> SweepResult:
+        """One sweep at `now`, the business time (what is due); leases ignore it."""
         now = now or self.db.clock()
         result = SweepResult()
         self._zones = {}  # time zones are looked up once per sweep (the notifier caches too)
         world = self._read(now)
         if self._link_emails(world):
             world = self._read(now)  # the lead officers found in Slack are now theirs
-        planned = self._plan(world, now, result)
-        planned = self._not_sent(planned, result)
+        planned, readdressed = self._not_sent(self._plan(world, now, result), result)
         planned = self._not_held(planned, now, result)
         if planned:
             with self.db.unit_of_work() as uow:
                 ledger.ensure_entries(uow.session, [p.entry for p in planned], now)
+                ledger.readdress(uow.session, readdressed)
                 uow.commit()
             self._deliver(planned, world, now, result)
-        if result.sent or result.failed:
+        if result.sent or result.failed or result.undeliverable or result.lost:
             log.info("reminder sweep at %s: %s", now.isoformat(), result.describe())
         return result
+
+    def claims(self) -> Claims:
+        """A new sweep's claims, under a holder name of its own."""
+        holder = f"{self.worker}/{next(self._sweeps)}"
+        return Claims(self.db, holder, lease=self.lease, lease_clock=self.lease_clock,
+                      sleep=self.sleep, monotonic=self.monotonic)  # fmt: skip
+
+    def courier(self, claims: Claims, result: SweepResult, now: datetime) -> Courier:
+        return Courier(self.notifier, claims, result, now=now, max_failures=self.max_failures,
+                       max_pause=self.max_pause)  # fmt: skip
+
+    def sending_moment(self, day: date) -> datetime | None:
+        """The first moment of `day` at which a board's reminders go (the console's /time)."""
+        with self.db.unit_of_work(write=False) as uow:
+            policies = [Policy.of(b) for b in queries.all_boards(uow.session)]
+        return policy_rules.first_sending_moment(day, policies)
 
     # --- reading and planning -------------------------------------------------------------
 
@@ -307,6 +279,7 @@ class Sweeper:
                 candidate.board_id,
                 user_id=recipient,
                 standing_in_for=standing_in,
+                due_on=candidate.due_on,
             )
             for d in due_now
         ]
@@ -326,24 +299,38 @@ class Sweeper:
             if due:
                 key = f"{candidate.id}:{due.key}:{chair_id}"
                 entry = _entry(key, due, candidate.id, candidate.board_id, chair_id)
-                planned.append(Planned(entry, Kind.escalation, candidate.board_id, user_id=chair_id))
+                planned.append(Planned(entry, Kind.escalation, candidate.board_id,
+                                       user_id=chair_id, due_on=candidate.due_on))  # fmt: skip
         board = world.boards[candidate.board_id]
         due = policy_rules.escalation(subject, policy, now, policy.time_zone)
         if due and board.channel_id:
             key = f"{candidate.id}:{Kind.escalation_board}:{due.period}"
             entry = _entry(key, due, candidate.id, candidate.board_id, None, Kind.escalation_board)
-            planned.append(
-                Planned(entry, Kind.escalation_board, candidate.board_id, channel_id=board.channel_id)
-            )
+            planned.append(Planned(entry, Kind.escalation_board, candidate.board_id,
+                                   channel_id=board.channel_id, due_on=candidate.due_on))  # fmt: skip
         return planned
 
-    def _not_sent(self, planned: list[Planned], result: SweepResult) -> list[Planned]:
+    def _not_sent(
+        self, planned: list[Planned], result: SweepResult
+    ) -> tuple[list[Planned], dict[str, str | None]]:
+        """What is not done with yet. An undeliverable reminder stays done unless it now goes
+        to someone else (a new lead officer, a deputy): then it is due again, for them."""
         if not planned:
-            return []
+            return [], {}
         with self.db.unit_of_work(write=False) as uow:
-            done = ledger.sent_keys(uow.session, (p.entry.key for p in planned))
-        result.already_sent += len(done)
-        return [p for p in planned if p.entry.key not in done]
+            done = ledger.settled(uow.session, (p.key for p in planned))
+        kept: list[Planned] = []
+        readdressed: dict[str, str | None] = {}
+        for item in planned:
+            found = done.get(item.key)
+            if found is None:
+                kept.append(item)
+            elif found[0] == LedgerState.sent:
+                result.already_sent += 1
+            elif item.user_id is not None and item.user_id != found[1]:
+                readdressed[item.key] = item.user_id
+                kept.append(item)
+        return kept, readdressed
 
     def _not_held(self, planned: list[Planned], now: datetime, result: SweepResult) -> list[Planned]:
         """Drops DMs to people in Do Not Disturb; they stay due and go when it ends."""
@@ -364,79 +351,29 @@ class Sweeper:
     def _deliver(
         self, planned: list[Planned], world: _World, now: datetime, result: SweepResult
     ) -> None:
-        by_key = {p.entry.key: p for p in planned}
-        keys = sorted(by_key)
-        failures = 0
-        for start in range(0, len(keys), self.batch):
-            chunk = keys[start : start + self.batch]
-            taken = self._claim(chunk, now)
-            result.taken_elsewhere += len(chunk) - len(taken)
-            messages = self._messages([by_key[k] for k in taken], world, now)
-            for index, key in enumerate(taken):
-                if self._send_one(key, messages.get(key), by_key[key], now):
-                    result.sent.append(key)
-                    failures = 0
-                    continue
-                result.failed.append(key)
-                failures += 1
-                if failures >= self.max_failures:
-                    self._release(taken[index + 1 :])
-                    log.warning("reminders: Slack is failing; the rest wait for the next sweep")
-                    return
-
-    def _claim(self, keys: list[str], now: datetime) -> list[str]:
+        """Claims about a batch at a time, then sends each parcel of it (one message a
+        person); whatever is still held when the sweep ends or stops is given back."""
+        claims = self.claims()
+        courier = self.courier(claims, result, now)
         try:
-            with self.db.unit_of_work() as uow:
-                taken = ledger.claim(
-                    uow.session, keys, worker=self.worker, now=now, lease_until=now + self.lease
-                )
-                uow.commit()
-            return taken
-        except SQLAlchemyError:
-            # A lock timeout or a deadlock: nothing was claimed; the next sweep retries.
-            log.warning("reminders: could not claim a batch", exc_info=True)
-            return []
+            for batch in batches(parcels(planned), self.batch):
+                if courier.stopped:
+                    break
+                keys = [k for parcel in batch for k in parcel.keys]
+                taken = claims.take(keys)
+                result.taken_elsewhere += len(keys) - len(taken)
+                doubt = {c.key: c.since for c in taken if c.in_doubt}
+                held = [h for parcel in batch if (h := parcel.only(claims.held)) is not None]
+                pieces = self._pieces([i for parcel in held for i in parcel.items], world, now)
+                for parcel in held:
+                    courier.deliver(parcel, partial(_compose, pieces=pieces, now=now), doubt)
+        finally:
+            claims.release_all()
 
-    def _release(self, keys: list[str]) -> None:
-        if not keys:
-            return
-        try:
-            with self.db.unit_of_work() as uow:
-                ledger.release(uow.session, keys, worker=self.worker)
-                uow.commit()
-        except SQLAlchemyError:
-            log.warning("reminders: could not release claims; their leases will run out")
-
-    def _send_one(self, key: str, message: Outgoing | None, item: Planned, now: datetime) -> bool:
-        if message is None:
-            self._release([key])
-            return False
-        try:
-            delivery = self.notifier.send(message)
-        except DeliveryFailed as exc:
-            log.warning("reminder %s not sent: %s", key, exc)
-            self._release([key])
-            return False
-        try:
-            with self.db.unit_of_work() as uow:
-                ledger.mark_sent(
-                    uow.session,
-                    key,
-                    worker=self.worker,
-                    now=now,
-                    recipient_id=item.user_id,
-                    channel_id=delivery.channel_id,
-                    message_ts=delivery.ts,
-                )
-                uow.commit()
-        except SQLAlchemyError:
-            # Sent but not marked: the one window in which a reminder can go twice.
-            log.exception("reminder %s sent but not marked; it may be sent again", key)
-        return True
-
-    def _messages(
+    def _pieces(
         self, items: list[Planned], world: _World, now: datetime
-    ) -> dict[str, Outgoing]:
+    ) -> dict[str, Piece | Outgoing]:
+        """What each claimed reminder says, read once for the batch (a digest whole)."""
         if not items:
             return {}
         rec_ids = {i.entry.recommendation_id for i in items if i.entry.recommendation_id}
@@ -454,26 +391,31 @@ class Sweeper:
                 for i in items
                 if i.kind in DIGESTS
             }
-        out: dict[str, Outgoing] = {}
+        out: dict[str, Piece | Outgoing] = {}
         for item in items:
-            key = item.entry.key
             if item.kind in DIGESTS:
                 text, blocks = digests[(item.board_id, item.kind)]
-            else:
-                detail = details.get(item.entry.recommendation_id or -1)
-                if detail is None:
-                    continue
+                tag = metadata([(item.key, item.kind, "")])
+                out[item.key] = Outgoing((item.key,), text, blocks, item.user_id,
+                                         item.channel_id, tag)  # fmt: skip
+                continue
+            detail = details.get(item.entry.recommendation_id or -1)
+            if detail is not None:
                 standing = world.people.get(item.standing_in_for or "")
-                text, blocks = render(detail, item.kind, world.boards[item.board_id], now, standing)
-            out[key] = Outgoing(
-                key=key,
-                text=text,
-                blocks=blocks,
-                user_id=item.user_id,
-                channel_id=item.channel_id,
-                metadata=metadata(key, item.kind, details.get(item.entry.recommendation_id or -1)),
-            )
+                out[item.key] = Piece(item.key, item.kind, detail, world.boards[item.board_id],
+                                      standing)  # fmt: skip
         return out
+
+
+def _compose(parcel: Parcel, pieces: dict[str, Piece | Outgoing], now: datetime) -> list[Outgoing]:
+    """The message(s) for a parcel from what `_pieces` read; a reminder whose recommendation
+    is gone is left out (its claim is given back at the end of the sweep)."""
+    found = [pieces[k] for k in parcel.keys if k in pieces]
+    ready = [p for p in found if isinstance(p, Outgoing)]
+    if ready:
+        return ready  # a digest: always a message of its own
+    parts = [p for p in found if isinstance(p, Piece)]
+    return compose(parts, now, user_id=parcel.user_id, channel_id=parcel.channel_id)
 
 
 # --- helpers shared with `/recs remind` ---------------------------------------------------

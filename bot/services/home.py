@@ -6,7 +6,7 @@ Also the few reads the modals need (reviews, agencies, the board's settings).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session
@@ -18,7 +18,7 @@ from bot.rules.permissions import Actor
 from bot.services import reads, summary
 from bot.services.access import boards_in_view
 from bot.services.summary import BoardSummary
-from storage import queries
+from storage import ledger, queries
 from storage.models import Board, BoardRoleKind
 from storage.queries import RecommendationFilter
 
@@ -52,6 +52,8 @@ HOME_RECOMMENDATIONS = 20  # two blocks each, leaving room for the board overvie
 class HomePage:
     mine: reads.RecommendationPage
     overview: BoardSummary | None  # for chairs
+    # For a board's admins (the business manager): whom its reminders cannot reach.
+    unreachable: list[ledger.Unreachable] = field(default_factory=list)
 
 
 def home_page(session: Session, actor: Actor, today: date) -> HomePage:
@@ -69,13 +71,18 @@ def home_page(session: Session, actor: Actor, today: date) -> HomePage:
         page_size=HOME_RECOMMENDATIONS,
     )
     overview = None
+    unreachable = [
+        found
+        for board in queries.boards_administered_by(session, user_id)
+        for found in ledger.unreachable(session, board.id)
+    ]
     chaired = [b for b in queries.boards_chaired_by(session, user_id) if b.id in boards]
     if chaired:  # the chair's own board: summing every board's reviews would grow with N
         board = chaired[0]
         overview = summary.board_summary(
             session, None, "Board overview", today, Thresholds.of(board), board_id=board.id
         )
-    return HomePage(mine, overview)
+    return HomePage(mine, overview, unreachable)
 
 
 def review_choices(session: Session, boards: Collection[int]) -> list[Choice]:

@@ -11,11 +11,12 @@ from slack_sdk.models.views import View
 from bot.services.home import HomePage
 from bot.views.blocks import VIEW_BLOCKS, actions, context, divider, fit, header, section
 from bot.views.recommendations import list_row, open_buttons
+from bot.views.reminders import unreachable_blocks
 from bot.views.summary import summary_blocks
 
 
 def home_view(page: HomePage, today: date) -> View:
-    blocks: list[Block] = [header("My recommendations")]
+    blocks: list[Block] = [*unreachable_blocks(page.unreachable), header("My recommendations")]
     mine = page.mine
     if mine.total == 0:
         blocks.append(section("Nothing open is yours just now."))

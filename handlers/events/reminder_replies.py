@@ -54,10 +54,10 @@ def register(app: App, deps: Deps) -> None:
         notifier = SlackNotifier(client, deps.actors)
         if outcome.kind == "not_a_reminder":
             # The ledger may not have recorded this reminder's ts (yet): its metadata says.
-            key = notifier.reminder_key_of(channel, thread_ts)
-            if key:
+            found = notifier.reminder_keys_of(channel, thread_ts)
+            if found:
                 outcome = reminder_replies.record_reply(
-                    deps.db, actor, channel, thread_ts, text, keys, reminder_key=key
+                    deps.db, actor, channel, thread_ts, text, keys, reminder_keys=found
                 )
         if outcome.kind == "recorded":
             notifier.post_in_thread(channel, thread_ts, outcome.text, views.recorded_blocks(outcome.text))

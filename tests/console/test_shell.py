@@ -83,3 +83,67 @@ def test_a_member_who_owns_nothing_is_refused_every_write(tmp_path: Path) -> Non
     for reply in replies:
         assert "can't" in reply or "Only" in reply, reply
     assert "Mo Ahmed" not in out.split("recs> ")[-1]  # nothing of his in H-27's history
+
+
+def test_time_moves_to_that_days_sending_time_and_sends_what_is_due(tmp_path: Path) -> None:
+    """README's `/time 2015-03-09` fired nothing: it moved to 09:00, and reminders go at 09:30."""
+    out = console(tmp_path, "/time 2015-03-09")
+    moved = out.split("/time 2015-03-09", 1)[1]
+    assert "The clock is now Monday 09 March 2015 09:30 UTC." in moved
+    assert "🔔 DM to U0JOTURNER" in moved and "H-27" in moved
+    assert "🔔 post in C0BOARD01" in moved  # the escalations, one post
+
+
+def test_the_owners_story_end_to_end_reminder_reply_confirm_evidence(tmp_path: Path) -> None:
+    out = console(
+        tmp_path,
+        "/as @jo",
+        "/time 2015-03-09",
+        "/reply H-27 Delayed to 31/3/2015: the audit moved to March",
+        "/confirm",
+        "/post #board Evidence for H-27: https://example.org/audit.pdf",
+        "/reply H-27 done",
+        "/confirm",
+        "/recs show H-27",
+    )
+    steps = out.split("recs> ")
+    assert "🔔 DM to U0JOTURNER" in steps[2]
+    assert "Move H-27's due date to 2015-03-31?" in steps[3] and "/confirm" in steps[3]
+    assert "H-27 is now due 31 March 2015." in steps[4]
+    assert "posted in #C0BOARD01 as Jo Turner" in steps[5]
+    assert "Recorded as evidence" in steps[5] and "https://example.org/audit.pdf" in steps[5]
+    assert "Mark H-27 completed?" in steps[6]
+    assert "H-27 is marked completed" in steps[7]
+    history = steps[8]
+    assert "Jo Turner: status → completed" in history
+    assert "31 Jan 2015 → 31 Mar 2015" in history
+    assert "evidence (recorded): https://example.org/audit.pdf" in history
+
+
+def test_a_reply_names_its_reminder_and_a_post_its_channel_or_is_told_how(tmp_path: Path) -> None:
+    out = console(
+        tmp_path,
+        "/as @jo",
+        "/reply H-27 audit booked",  # nothing has been sent yet
+        "/reply H-27",
+        "/confirm",
+        "/post Evidence for H-27: https://example.org/a.pdf",
+        "/post #random Evidence for H-27: https://example.org/a.pdf",
+        "/recs show H-27",
+    )
+    steps = out.split("recs> ")
+    assert "No reminder about H-27 has been sent yet" in steps[2] and "/recs remind H-27" in steps[2]
+    assert "e.g. /reply H-27" in steps[3]
+    assert "nothing to confirm" in steps[4]
+    assert "e.g. /post #board" in steps[5]
+    assert "not a board's channel" in steps[6]
+    assert "example.org/a.pdf" not in steps[7]  # nothing was recorded
+
+
+def test_recs_remind_in_the_console_goes_through_the_ledger_so_a_reply_finds_it(
+    tmp_path: Path,
+) -> None:
+    out = console(tmp_path, "/as @jo", "/recs remind H-28", "/reply H-28 Re-audit booked for May")
+    steps = out.split("recs> ")
+    assert "🔔 DM to U0JOTURNER" in steps[2]
+    assert "Recorded as an update on H-28." in steps[3]

@@ -59,12 +59,21 @@ EXPECTED = sorted(
 
 
 def sent(fake: FakeSlack) -> list[tuple[str, str, str]]:
+    """Every reminder Slack has, as (channel, ref, kind): a list counts each of its items."""
     found = []
     for message in fake.messages():
         payload = (message.get("metadata") or {}).get("event_payload")
         if payload:
-            found.append((message["channel"], payload["ref"], payload["kind"]))
+            found += [(message["channel"], i["ref"], i["kind"]) for i in payload["items"]]
     return sorted(found)
+
+
+def messages_per_channel(fake: FakeSlack) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message in fake.messages():
+        if (message.get("metadata") or {}).get("event_payload"):
+            counts[message["channel"]] = counts.get(message["channel"], 0) + 1
+    return counts
 
 
 def run_remind(db: Database, fake: FakeSlack, at: str = AT) -> str:
@@ -81,12 +90,24 @@ def server(own_server: ServeProcess) -> ServeProcess:
 
 
 def reminder_message(fake: FakeSlack, ref: str, kind: str) -> dict[str, Any]:
+    """The message that carries `ref`'s reminder of `kind` (alone, or in a list)."""
     return next(
         m
         for m in fake.messages()
-        if (m.get("metadata") or {}).get("event_payload", {}).get("ref") == ref
-        and m["metadata"]["event_payload"]["kind"] == kind
+        if any(
+            i["ref"] == ref and i["kind"] == kind
+            for i in (m.get("metadata") or {}).get("event_payload", {}).get("items", [])
+        )
     )
+
+
+def buttons_of(message: dict[str, Any], block_id: str | None = None) -> list[str]:
+    return [
+        e["action_id"]
+        for b in message["blocks"]
+        if b["type"] == "actions" and (block_id is None or b.get("block_id") == block_id)
+        for e in b["elements"]
+    ]
 
 
 def updates(db: Database, ref: str) -> list[ProgressUpdate]:
@@ -129,9 +150,27 @@ def test_remind_once_sends_exactly_the_expected_messages_and_again_none(
     assert sent(fake_slack) == EXPECTED, output
     assert run_remind(demo_db, fake_slack).count("0 sent") == 1
     assert sent(fake_slack) == EXPECTED
-    dm = reminder_message(fake_slack, "H-12", "overdue")
-    buttons = [e["action_id"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == [ids.ON_TRACK, ids.AT_RISK, ids.COMPLETED, ids.UPDATE, ids.SNOOZE]
+    five = [ids.ON_TRACK, ids.AT_RISK, ids.COMPLETED, ids.UPDATE, ids.SNOOZE]
+    alone = reminder_message(fake_slack, "H-4", "due-soon")  # Beth's only reminder today
+    assert buttons_of(alone) == five
+    listed = reminder_message(fake_slack, "H-12", "overdue")  # one of Dev's three
+    assert buttons_of(listed, "reminder:H-12:overdue") == five
+    assert len(buttons_of(listed)) == 3 * len(five)  # a row of buttons for each
+
+
+def test_one_message_a_person_and_one_post_in_the_channel(
+    demo_db: Database, fake_slack: FakeSlack
+) -> None:
+    """One sweep sent a chair six DMs and the board channel six posts: now everything for one
+    person is one DM (a list), and the channel gets one post besides its digest."""
+    run_remind(demo_db, fake_slack)
+    per_channel = messages_per_channel(fake_slack)
+    assert per_channel["C0BOARD01"] == 2  # the weekly digest and one list of escalations
+    assert per_channel["DU0RUTHOKAF"] == 2  # the monthly digest and one list of escalations
+    assert all(n == 1 for c, n in per_channel.items() if c not in ("C0BOARD01", "DU0RUTHOKAF"))
+    chair = reminder_message(fake_slack, "H-2", "escalation")
+    shows = [b["accessory"]["value"] for b in chair["blocks"] if b.get("accessory")]
+    assert sorted(shows) == sorted(["H-2", "H-12", "H-23", "H-25", "H-27", "H-34"])
 
 
 def test_a_reply_delivered_three_times_records_one_update(
@@ -140,8 +179,8 @@ def test_a_reply_delivered_three_times_records_one_update(
     run_remind(demo_db, fake_slack)
     dm = reminder_message(fake_slack, "H-12", "overdue")
     note = "Scoping exercise report goes to the chief officers' group on 10 March."
-    response = slack.message("U0DEVSHARM", note, channel=dm["channel"], thread_ts=dm["ts"],
-                             event_id="Ev0H12REPLY")
+    response = slack.message("U0DEVSHARM", f"H-12: {note}", channel=dm["channel"],
+                             thread_ts=dm["ts"], event_id="Ev0H12REPLY")
     assert response.status_code == 200
     for retry in (1, 2):
         assert slack.redeliver(retry_num=retry).status_code == 200
@@ -174,7 +213,7 @@ def test_delayed_to_a_date_is_proposed_and_changes_only_when_confirmed(
 ) -> None:
     run_remind(demo_db, fake_slack)
     dm = reminder_message(fake_slack, "H-12", "overdue")
-    slack.message("U0DEVSHARM", "Delayed to 30/4/2015: the scoping group meets in April.",
+    slack.message("U0DEVSHARM", "H-12: Delayed to 30/4/2015: the scoping group meets in April.",
                   channel=dm["channel"], thread_ts=dm["ts"])
     proposal = wait_for_thread(fake_slack, dm["channel"], dm["ts"])[0]
     assert "2015-04-30" in proposal["text"]
@@ -201,7 +240,7 @@ def test_done_is_proposed_not_applied(
 ) -> None:
     run_remind(demo_db, fake_slack)
     dm = reminder_message(fake_slack, "H-27", "overdue")
-    slack.message("U0JOTURNER", "done", channel=dm["channel"], thread_ts=dm["ts"])
+    slack.message("U0JOTURNER", "H-27 done", channel=dm["channel"], thread_ts=dm["ts"])
     proposal = wait_for_thread(fake_slack, dm["channel"], dm["ts"])[0]
     assert proposal["text"] == "Mark H-27 completed?"
     assert updates(demo_db, "H-27") == []
@@ -250,15 +289,27 @@ def test_a_reply_the_ledger_cannot_place_yet_is_placed_by_the_reminders_own_meta
     run_remind(demo_db, fake_slack)
     dm = reminder_message(fake_slack, "H-12", "overdue")
     with demo_db.unit_of_work() as uow:
-        row = uow.session.exec(select(ReminderLedger).where(ReminderLedger.message_ts == dm["ts"])).one()
-        row.state, row.channel_id, row.message_ts = LedgerState.claimed, None, None
-        uow.session.add(row)
+        rows = uow.session.exec(select(ReminderLedger).where(ReminderLedger.message_ts == dm["ts"])).all()
+        for row in rows:
+            row.state, row.channel_id, row.message_ts = LedgerState.claimed, None, None
+            uow.session.add(row)
         uow.commit()
     note = "The scoping report is with the chief officers' group."
-    slack.message("U0DEVSHARM", note, channel=dm["channel"], thread_ts=dm["ts"])
+    slack.message("U0DEVSHARM", f"H-12 - {note}", channel=dm["channel"], thread_ts=dm["ts"])
     [confirmation] = wait_for_thread(fake_slack, dm["channel"], dm["ts"])
     assert "H-12" in confirmation["text"]
     assert [(u.text, u.author_id) for u in updates(demo_db, "H-12")] == [(note, "U0DEVSHARM")]
+
+
+def test_a_reply_in_a_lists_thread_that_names_no_ref_is_asked_which_and_writes_nothing(
+    demo_db: Database, fake_slack: FakeSlack, slack: SlackDriver
+) -> None:
+    run_remind(demo_db, fake_slack)
+    dm = reminder_message(fake_slack, "H-12", "overdue")  # H-12, H-15 and H-17
+    slack.message("U0DEVSHARM", "All on track", channel=dm["channel"], thread_ts=dm["ts"])
+    [answer] = wait_for_thread(fake_slack, dm["channel"], dm["ts"])
+    assert "H-12, H-15, H-17" in answer["text"] and "H-12: " in answer["text"]
+    assert updates(demo_db, "H-12") == updates(demo_db, "H-15") == []
 
 
 def test_a_reply_under_a_bot_dm_that_is_no_reminder_records_nothing(

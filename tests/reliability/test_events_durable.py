@@ -76,10 +76,12 @@ def test_a_reminder_reply_while_the_database_is_down_is_recorded_once_after_rede
     dm = next(
         m
         for m in fake.messages()
-        if (payload := (m.get("metadata") or {}).get("event_payload") or {}).get("ref") == "H-12"
-        and payload.get("kind") == "overdue"  # the owner's DM, not the chair's escalation
+        if any(
+            i["ref"] == "H-12" and i["kind"] == "overdue"  # the owner's DM, not the chair's
+            for i in ((m.get("metadata") or {}).get("event_payload") or {}).get("items", [])
+        )
     )
-    reply = "Scoping report goes to the force board on 20 March."
+    reply = "H-12: Scoping report goes to the force board on 20 March."
     with database_down(demo_url):
         failed = slack.message(TVP_LEAD, reply, channel=dm["channel"], thread_ts=dm["ts"])
         assert failed.status_code >= 500, failed.status_code

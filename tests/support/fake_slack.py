@@ -3,7 +3,10 @@
 Point the app at it with `SLACK_API_URL=fake.url` (or `WebClient(base_url=fake.url)`).
 It answers the methods the app calls, records every call, rejects Block Kit that Slack
 would reject (see `block_checks`), and injects 429s, 5xx errors, dropped connections and
-slow answers on demand. Run it alone with `python -m tests.support.fake_slack --port N`.
+slow answers on demand. It fails the way the real one does too: a post can be made and its
+answer then lost (`fail_after_next`, `drop_after_next`), a fault can be aimed at one
+client's token, and a person can be unreachable (`make_unreachable`). Run it alone with
+`python -m tests.support.fake_slack --port N`.
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ class Fault:
     error: str | None = None
     drop: bool = False
     delay: float = 0.0
+    after: bool = False  # do the work first, then fail: the post is in Slack, the answer lost
+    token: str | None = None  # only calls made with this token
 
     def body(self) -> dict[str, Any]:
         if self.error:
@@ -242,6 +247,29 @@ class FakeSlack:
         """Answer normally, but only after `seconds` (for client timeouts)."""
         self._set_fault(method, Fault(200, remaining=times, delay=seconds))
 
+    def fail_after_next(self, method: str, status: int = 500, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out (a post is posted, and recorded
+        as a call that succeeded) but answered with `status`: Slack's 500 after the fact."""
+        self._set_fault(method, Fault(status, remaining=times, after=True))
+
+    def drop_after_next(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out, then the connection is closed
+        without an answer."""
+        self._set_fault(method, Fault(0, remaining=times, drop=True, after=True))
+
+    def rate_limit(
+        self, method: str, *, retry_after: int, token: str | None = None, times: int = 1
+    ) -> None:
+        """429 with `Retry-After` for the next `times` calls, only those made with `token`
+        when given (one sweep among several, each with a token of its own)."""
+        self._set_fault(method, Fault(429, retry_after, times, token=token))
+
+    def make_unreachable(self, user_id: str, error: str = "user_not_found") -> None:
+        """Opening a DM with the person, or posting to them, answers `error` (a lead officer
+        who has left: user_not_found, account_inactive, cannot_dm_bot...)."""
+        with self._lock:
+            self.workspace.unreachable[user_id] = error
+
     def recover(self, method: str | None = None) -> None:
         with self._lock:
             if method is None:
@@ -253,11 +281,11 @@ class FakeSlack:
         with self._lock:
             self._faults[method] = fault
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, token: str = "") -> Fault | None:
         with self._lock:
             key = method if method in self._faults else ANY_METHOD
             fault = self._faults.get(key)
-            if fault is None:
+            if fault is None or (fault.token is not None and fault.token != token):
                 return None
             if fault.remaining is not None:
                 fault.remaining -= 1
@@ -350,7 +378,13 @@ class FakeSlack:
         path = urlsplit(request.path).path
         route, _, rest = path.strip("/").partition("/")
         method = {"api": rest, "upload": UPLOAD, "response": RESPONSE_URL}.get(route, route)
-        fault = self._take_fault(method) if route in ("api", "upload", "response") else None
+        token = _token({}, {k.lower(): v for k, v in request.headers.items()})
+        faulty = route in ("api", "upload", "response")
+        fault = self._take_fault(method, token) if faulty else None
+        if fault is not None and fault.after and route == "api":
+            self._answer_api(request, rest, body, write=False)  # done, and then...
+            self._serve_fault(request, method, fault)  # ...the answer is lost
+            return
         if fault is not None and self._serve_fault(request, method, fault):
             return
         if route == "api":
@@ -380,12 +414,15 @@ class FakeSlack:
         _write_json(request, fault.status, fault.body(), headers)
         return True
 
-    def _answer_api(self, request: BaseHTTPRequestHandler, method: str, body: bytes) -> None:
+    def _answer_api(
+        self, request: BaseHTTPRequestHandler, method: str, body: bytes, *, write: bool = True
+    ) -> None:
         headers = {k.lower(): v for k, v in request.headers.items()}
         params = parse_params(request.path, headers.get("content-type", ""), body)
         answer = self._api_answer(method, params, headers)
         self._record(SlackCall(method, params, headers, time.time(), answer, body))
-        _write_json(request, 200, answer)
+        if write:
+            _write_json(request, 200, answer)
 
     def _api_answer(
         self, method: str, params: dict[str, Any], headers: dict[str, str]

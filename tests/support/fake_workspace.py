@@ -162,6 +162,7 @@ class FakeWorkspace:
         self.views: dict[str, dict[str, Any]] = {}
         self.posted: dict[tuple[str, str], dict[str, Any]] = {}
         self.reactions: set[tuple[str, str, str]] = set()
+        self.unreachable: dict[str, str] = {}  # user id -> the error Slack answers about them
         self._lock = threading.RLock()
         # Numbers ids and message ts; a workspace made anew keeps counting (see FakeSlack.reset).
         self.sequence = sequence if sequence is not None else itertools.count(1)
@@ -177,6 +178,7 @@ class FakeWorkspace:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.replies": self._conversations_replies,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.users.list": self._usergroups_users_list,
@@ -276,6 +278,9 @@ class FakeWorkspace:
         if problem:
             return problem
         channel = self._resolve_channel(str(params["channel"]))
+        refused = self.unreachable.get(channel[1:]) if channel.startswith("D") else None
+        if refused:
+            return _error(refused)
         ts = self._new_ts()
         message = self._bot_message(params, ts)
         self.posted[(channel, ts)] = message
@@ -337,6 +342,9 @@ class FakeWorkspace:
             return {"ok": True, "channel": {"id": params["channel"]}}
         if not users:
             return _error("users_list_not_supplied")
+        refused = next((self.unreachable[u] for u in users if u in self.unreachable), None)
+        if refused:
+            return _error(refused)
         channel_id = dm_channel(users[0]) if len(users) == 1 else "G" + "".join(users)
         self.channel(channel_id)
         return {"ok": True, "no_op": True, "already_open": True, "channel": {"id": channel_id}}
@@ -367,6 +375,42 @@ class FakeWorkspace:
             for m in [parent, *replies][:limit]
         ]
         return {"ok": True, "messages": messages, "has_more": False}
+
+    def _conversations_history(self, params: dict[str, Any]) -> Answer:
+        """A conversation's messages (not thread replies), newest first, from `oldest` on;
+        `limit` a page and `cursor` the next. Metadata only with `include_all_metadata`."""
+        channel = str(params.get("channel", ""))
+        if not channel:
+            return _error("channel_not_found")
+        if channel.startswith("D") and channel[1:] in self.unreachable:
+            return _error(self.unreachable[channel[1:]])
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or "inf")
+        found = sorted(
+            (
+                m
+                for (c, ts), m in self.posted.items()
+                if c == channel
+                and oldest < float(ts) <= latest
+                and m.get("thread_ts") in (None, ts)
+            ),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        start = int(params.get("cursor") or 0)
+        limit = min(int(params.get("limit") or 100), 999)
+        page = found[start : start + limit]
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        messages = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page
+        ]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _users_info(self, params: dict[str, Any]) -> Answer:
         user_id = str(params.get("user", ""))

@@ -125,6 +125,56 @@ def test_injected_api_error_comes_back_as_slack_error(fake_slack: FakeSlack) -> 
     assert raised.value.response["error"] == "channel_not_found"
 
 
+def test_a_post_can_be_made_and_its_answer_lost(fake_slack: FakeSlack) -> None:
+    """Slack's real failures: the message is in the channel, the client hears 500 or nothing."""
+    client = WebClient(base_url=fake_slack.url, token=TOKEN, retry_handlers=[])
+    fake_slack.fail_after_next("chat.postMessage", 500)
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel=BOARD_CHANNEL, text="first")
+    assert raised.value.response.status_code == 500
+    fake_slack.drop_after_next("chat.postMessage")
+    with pytest.raises(Exception):  # noqa: B017 (the connection closed without an answer)
+        client.chat_postMessage(channel=BOARD_CHANNEL, text="second")
+    assert [m["text"] for m in fake_slack.messages(BOARD_CHANNEL)] == ["first", "second"]
+    history = client.conversations_history(channel=BOARD_CHANNEL)["messages"]
+    assert [m["text"] for m in history] == ["second", "first"]  # newest first
+
+
+def test_a_fault_can_be_aimed_at_one_clients_token(fake_slack: FakeSlack) -> None:
+    fake_slack.rate_limit("chat.postMessage", retry_after=30, token="xoxb-slow")
+    ok = WebClient(base_url=fake_slack.url, token=TOKEN).chat_postMessage(channel="C1", text="x")
+    assert ok["ok"]
+    with pytest.raises(SlackApiError) as raised:
+        WebClient(base_url=fake_slack.url, token="xoxb-slow").chat_postMessage(channel="C1", text="y")
+    assert raised.value.response.status_code == 429
+
+
+def test_an_unreachable_person_cannot_be_sent_a_dm(fake_slack: FakeSlack) -> None:
+    client = WebClient(base_url=fake_slack.url, token=TOKEN)
+    fake_slack.make_unreachable(LEAD_OFFICER, "account_inactive")
+    with pytest.raises(SlackApiError, match="account_inactive"):
+        client.conversations_open(users=LEAD_OFFICER)
+    with pytest.raises(SlackApiError, match="account_inactive"):
+        client.chat_postMessage(channel=LEAD_OFFICER, text="x")
+    assert client.conversations_open(users=CHAIR)["ok"]
+
+
+def test_history_pages_from_oldest_with_metadata_only_when_asked(fake_slack: FakeSlack) -> None:
+    client = WebClient(base_url=fake_slack.url, token=TOKEN)
+    tag = {"event_type": "recs_reminder", "event_payload": {"key": "1:overdue:2015-03-02"}}
+    first = client.chat_postMessage(channel=BOARD_CHANNEL, text="a", metadata=tag)["ts"]
+    client.chat_postMessage(channel=BOARD_CHANNEL, text="b", metadata=tag)
+    client.chat_postMessage(channel=BOARD_CHANNEL, text="c", thread_ts=first)  # a reply: not listed
+    page = client.conversations_history(channel=BOARD_CHANNEL, limit=1, include_all_metadata=True)
+    assert [m["text"] for m in page["messages"]] == ["b"] and page["has_more"]
+    assert page["messages"][0]["metadata"] == tag
+    cursor = page["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel=BOARD_CHANNEL, limit=1, cursor=cursor)
+    assert [m["text"] for m in rest["messages"]] == ["a"] and "metadata" not in rest["messages"][0]
+    newer = client.conversations_history(channel=BOARD_CHANNEL, oldest=first)
+    assert [m["text"] for m in newer["messages"]] == ["b"]
+
+
 def test_unknown_method_and_missing_token_are_refused(fake_slack: FakeSlack) -> None:
     client = WebClient(base_url=fake_slack.url, token=TOKEN)
     with pytest.raises(SlackApiError, match="unknown_method"):
