@@ -117,7 +117,7 @@ def test_the_owners_story_end_to_end_reminder_reply_confirm_evidence(tmp_path: P
     history = steps[8]
     assert "Jo Turner: status → completed" in history
     assert "31 Jan 2015 → 31 Mar 2015" in history
-    assert "evidence (recorded): https://example.org/audit.pdf" in history
+    assert "evidence (recorded) on example.org: https://example.org/audit.pdf" in history
 
 
 def test_a_reply_names_its_reminder_and_a_post_its_channel_or_is_told_how(tmp_path: Path) -> None:

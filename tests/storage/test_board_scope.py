@@ -145,6 +145,7 @@ NOT_BOARD_DATA = {
     "queries.all_boards": "the reminder sweep works for every board, each board apart",
     "queries.chairs_by_board": "the reminder sweep: each board's chairs, by board",
     "queries.reminder_candidates": "the reminder sweep: rows carry their board id",
+    "queries.boards_administered_by": "the boards a person is admin of: their own roles",
 }
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.reminders.delivery import Delivery, Outgoing, Undeliverable
 from bot.reminders.sweep import Sweeper
+from bot.rules.permissions import Actor
 from bot.services.home import home_page
 from bot.views.home import home_view
 from storage.db import Database
@@ -31,7 +32,7 @@ class RefusingNotifier(ListNotifier):
 
 def home_text(db: Database, user_id: str) -> str:
     with db.unit_of_work(write=False) as uow:
-        page = home_page(uow.session, user_id, AT.date())
+        page = home_page(uow.session, Actor(user_id), AT.date())
     return str(home_view(page, AT.date()).to_dict())
 
 

@@ -47,7 +47,8 @@ def test_the_console_saves_the_paper_made_on_its_clock(demo_db: Database, tmp_pa
 
     saved = tmp_path / "papers" / "h-board-paper-2015-04-01.docx"
     assert saved.exists(), out.getvalue()
-    assert "RECS_CLOCK=2015-04-01T00:00 python app.py export" in out.getvalue()
+    # `/time DATE` moves to that day's sending time (09:30), where reminders go.
+    assert "RECS_CLOCK=2015-04-01T09:30 python app.py export" in out.getvalue()
     text = readers.docx_text(saved.read_bytes())
     assert "Progress at: 1 April 2015" in text
     blocks = as_dicts(CommandRunner(Services(demo_db, clock)).run(CHAIR, "summary H").blocks)
