@@ -149,9 +149,8 @@ class SlackActors:
     def _auth_client(self) -> WebClient:
         """The bot's client without its retries: a request waits on this call, and Slack
         wants an answer within three seconds."""
-        return WebClient(
-            token=self.client.token, base_url=self.client.base_url, timeout=AUTH_TIMEOUT_SECONDS
-        )
+        bot = self.client
+        return WebClient(token=bot.token, base_url=bot.base_url, timeout=AUTH_TIMEOUT_SECONDS)
 
     def admit(self, teams: list[str | None]) -> None:
         """Lets in the person behind a request, or raises why not: every workspace the
