@@ -85,6 +85,7 @@ class SlackProfile:
     email: str | None
     status_text: str = ""
     status_emoji: str = ""
+    team_id: str | None = None  # the person's own workspace
 
 
 class SlackActors:
@@ -149,9 +150,8 @@ class SlackActors:
     def _auth_client(self) -> WebClient:
         """The bot's client without its retries: a request waits on this call, and Slack
         wants an answer within three seconds."""
-        return WebClient(
-            token=self.client.token, base_url=self.client.base_url, timeout=AUTH_TIMEOUT_SECONDS
-        )
+        bot = self.client
+        return WebClient(token=bot.token, base_url=bot.base_url, timeout=AUTH_TIMEOUT_SECONDS)
 
     def admit(self, teams: list[str | None]) -> None:
         """Lets in the person behind a request, or raises why not: every workspace the
@@ -163,6 +163,15 @@ class SlackActors:
             raise WorkspaceUnknown()
         named = [team for team in teams if team]
         if not named or any(team != installed for team in named):
+            raise ForeignWorkspace()
+
+    def admit_person(self, user_id: str, teams: list[str | None]) -> None:
+        """`admit`, and the person's own workspace as Slack describes them (users.info) must
+        be the installed one too: for an event that names only the workspace it was
+        delivered to (App Home). A person Slack cannot describe is not let in."""
+        self.admit(teams)
+        found = self.profile(user_id)
+        if found is None or (found.team_id and found.team_id != self.installed_team()):
             raise ForeignWorkspace()
 
     def is_home(self, team_id: str | None) -> bool:
@@ -211,6 +220,7 @@ class SlackActors:
             email=profile.get("email"),
             status_text=profile.get("status_text") or "",
             status_emoji=profile.get("status_emoji") or "",
+            team_id=user.get("team_id") if isinstance(user.get("team_id"), str) else None,
         )
 
     def actor(self, user_id: str, team_id: str | None, channel_id: str | None = None) -> Actor:

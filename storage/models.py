@@ -177,7 +177,10 @@ class Person(SQLModel, table=True):
     tz: str | None = Field(default=None, max_length=64)
     is_workspace_admin: bool = False
     away_until: date | None = None
-    deputy_id: str | None = Field(default=None, foreign_key="person.id", max_length=64)
+    # Indexed: which boards a request may see asks whose deputy a person is (storage/scope.py).
+    deputy_id: str | None = Field(
+        default=None, foreign_key="person.id", max_length=64, index=True
+    )
 
 
 class Review(SQLModel, table=True):

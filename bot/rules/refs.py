@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, col, select
-
 from bot.errors import UserError
 
 # Word processors turn "-" into en or em dashes; people paste from them.
@@ -37,10 +35,3 @@ def refs_in(text: str) -> list[str]:
         if ref not in found:
             found.append(ref)
     return found
-
-
-def ref_example(session: Session) -> str:
-    from storage.models import Recommendation
-
-    ref = session.exec(select(Recommendation.ref).order_by(col(Recommendation.id)).limit(1)).first()
-    return ref or "H-12"

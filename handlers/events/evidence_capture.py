@@ -48,7 +48,11 @@ def register(app: App, deps: Deps) -> None:
         try:
             outcome = deps.services.evidence.from_channel(actor, message, permalink=permalink)
         except IntegrityError:
-            return  # a retried delivery of the same message got there first
+            # A retried delivery of the same message got there first (or a constraint
+            # refused the row): either way a redelivery would change nothing, so the event
+            # is acknowledged.
+            logger.info("evidence not recorded for %s: IntegrityError", message.ts)
+            return
         if outcome.duplicate:
             return
         # Recorded and committed: the reaction and the thread reply need not hold up

@@ -21,11 +21,12 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         if event.get("tab", "home") != "home":
             return
+        user_id = event["user"]
         try:
-            deps.actors.admit(event_teams(event, body))  # unknown: raises, Slack retries
+            # The event names only the workspace it was delivered to: ask who the person is.
+            deps.actors.admit_person(user_id, event_teams(event, body))  # unknown: raises
         except ForeignWorkspace:
             return
-        user_id = event["user"]
         deps.actors.remember(user_id)  # name and time zone, for reminders
         # App Home is no board's channel: the person sees the boards they have a part on.
         actor = deps.actors.actor(user_id, next(t for t in event_teams(event, body) if t))

@@ -208,22 +208,16 @@ def test_each_boards_digest_names_its_own_people_and_items_only(digests: dict[st
     assert "*away*" not in digests[A_CHANNEL]  # nobody of the first board is away
 
 
-def settings(channel: str, linked: list[str]) -> dict[str, Any]:
+def settings(channel: str, linked: list[str]) -> Any:
+    from tests.e2e.test_interactivity import settings_values
     from tests.support import payloads as p
 
-    return {
-        "channel": {"value": p.conversation_value(channel)},
-        "chairs": {"value": p.users_value([A_CHAIR])},
-        "evidence_channels": {"value": {"type": "multi_conversations_select",
-                                        "selected_conversations": linked}},
-        "due_soon_days": {"value": "30,14,3"},
-        "overdue_every_days": {"value": "7"},
-        "stale_after_days": {"value": "60"},
-        "escalate_after_days": {"value": "14"},
-        "amber_due_within_days": {"value": "30"},
-        "amber_stale_days": {"value": "60"},
-        "require_evidence": {"value": p.options_value(["yes"])},
-    }
+    evidence_channels = {"type": "multi_conversations_select", "selected_conversations": linked}
+    return settings_values(
+        channel={"value": p.conversation_value(channel)},
+        chairs={"value": p.users_value([A_CHAIR])},
+        evidence_channels={"value": evidence_channels},
+    )
 
 
 def test_a_board_links_channels_of_its_own_but_never_another_boards(

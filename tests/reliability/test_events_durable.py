@@ -110,3 +110,23 @@ def test_an_event_answered_with_a_5xx_is_run_when_the_same_delivery_comes_again(
     assert slack.replay({"X-Slack-Retry-Num": "2"}).status_code in (200, 401)
     time.sleep(0.3)
     assert evidence_rows(app_db) == before + 1
+
+
+def test_an_event_that_can_never_be_stored_is_acknowledged_not_redelivered_for_ever(
+    slack: SlackDriver, app_db: Database, demo_url: str, server: ServeProcess
+) -> None:
+    """A failure that is not the database going away (here a constraint the app knows
+    nothing of) would fail on every redelivery: it is answered 200 and logged by its type,
+    never a 500 that asks Slack to send it again."""
+    from tests.reliability.test_privacy import refuse_rows_saying
+
+    marker = "never-storable-7790"
+    refuse_rows_saying(demo_url, "evidence", "description", marker)
+    before = evidence_rows(app_db)
+    answer = slack.message(
+        TVP_LEAD, f"Evidence for H-19: https://example.org/h19.pdf {marker}", channel=BOARD_CHANNEL
+    )
+    assert answer.status_code == 200
+    assert evidence_rows(app_db) == before
+    log = server.log()
+    assert "IntegrityError" in log and marker not in log

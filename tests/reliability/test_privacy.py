@@ -76,21 +76,22 @@ def test_a_note_with_a_nul_byte_is_answered_stored_and_kept_out_of_the_log(
     assert NUL_MARKER not in server.log()
 
 
-def refuse_notes_saying(url: str, marker: str) -> None:
-    """A constraint the app knows nothing of: inserting a note with `marker` fails with a
-    database error that is not a lost connection (PostgreSQL's names the failing row)."""
+def refuse_rows_saying(url: str, table: str, column: str, marker: str) -> None:
+    """A constraint the app knows nothing of: inserting a row whose `column` holds `marker`
+    fails with a database error that is not a lost connection (PostgreSQL's names the row)."""
     parsed = make_url(url)
     engine = create_engine(parsed)
+    name = f"refuse_{table}_{marker.replace('-', '_')}"
     with engine.begin() as conn:
         if parsed.get_backend_name() == "sqlite":
             conn.execute(text(
-                "CREATE TRIGGER IF NOT EXISTS refuse_marker BEFORE INSERT ON progress_update "
-                f"WHEN NEW.text LIKE '%{marker}%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE INSERT ON {table} "
+                f"WHEN NEW.{column} LIKE '%{marker}%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
             ))  # fmt: skip
         else:
             conn.execute(text(
-                "ALTER TABLE progress_update ADD CONSTRAINT refuse_marker "
-                f"CHECK (position('{marker}' in text) = 0)"
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} "
+                f"CHECK (position('{marker}' in {column}) = 0)"
             ))  # fmt: skip
     engine.dispose()
 
@@ -98,7 +99,7 @@ def refuse_notes_saying(url: str, marker: str) -> None:
 def test_a_database_error_is_answered_and_logged_without_its_parameters_or_row(
     slack: SlackDriver, server: ServeProcess, demo_url: str
 ) -> None:
-    refuse_notes_saying(demo_url, REFUSED_MARKER)
+    refuse_rows_saying(demo_url, "progress_update", "text", REFUSED_MARKER)
     reply = shown(acked(slack.command(TVP_LEAD, f"note H-17 {REFUSED_MARKER} at the board")))
     assert "error id" in reply
     log = server.log()

@@ -122,3 +122,13 @@ def test_user_group_members_join_the_agency(fake_slack: FakeSlack, demo_db: Data
             ).all()
         )
     assert {"U0NEWCOP1", "U0DEVSHARM"} <= members
+
+
+def test_a_person_slack_places_in_another_workspace_is_not_let_in(fake_slack: FakeSlack) -> None:
+    """App Home names only the workspace the event was delivered to; users.info says whose
+    the person is."""
+    actors = SlackActors(client_for(fake_slack))
+    actors.admit_person("U0JOTURNER", [TEAM_ID])
+    fake_slack.fail_next("users.info", 200, error="user_not_found")
+    with pytest.raises(ForeignWorkspace):
+        actors.admit_person("U0GONE", [TEAM_ID])

@@ -1,4 +1,4 @@
-"""board channels, and whether evidence came from a private channel (issue 17)
+"""board channels, whether evidence came from a private channel, deputies indexed (issue 17)
 
 Revision ID: 0004_i17_board_channels
 Revises: 0003
@@ -36,8 +36,14 @@ def upgrade() -> None:
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel_private', sa.Boolean(), nullable=True))
 
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_deputy_id'), ['deputy_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_deputy_id'))
+
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_column('channel_private')
 
