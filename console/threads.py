@@ -50,7 +50,7 @@ class ConsoleThreads:
                 outcome.ref,
                 status="completed" if outcome.kind == "propose_done" else None,
                 due=outcome.due or None,
-                note=note.strip(),
+                note=outcome.note,
             )
             return [in_thread(f"❓ {outcome.text}  [Confirm] [Dismiss]"),
                     "  (type /confirm or /dismiss)"]  # fmt: skip

@@ -280,20 +280,20 @@ def first_review(session: Session) -> Review | None:
     return session.exec(select(Review).limit(1)).first()
 
 
-def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:
+def boards_with_role(session: Session, user_id: str, role: str) -> Sequence[Board]:
     return session.exec(
         select(Board)
         .join(BoardRole, col(BoardRole.board_id) == Board.id)
-        .where(BoardRole.user_id == user_id, BoardRole.role == "chair")
+        .where(BoardRole.user_id == user_id, BoardRole.role == role)
     ).all()
+
+
+def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:
+    return boards_with_role(session, user_id, "chair")
 
 
 def boards_administered_by(session: Session, user_id: str) -> Sequence[Board]:
-    return session.exec(
-        select(Board)
-        .join(BoardRole, col(BoardRole.board_id) == Board.id)
-        .where(BoardRole.user_id == user_id, BoardRole.role == "admin")
-    ).all()
+    return boards_with_role(session, user_id, "admin")
 
 
 def people_with_role(session: Session, board_id: int, role: str) -> Sequence[Person]:

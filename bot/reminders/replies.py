@@ -41,6 +41,7 @@ class ReplyOutcome:
     ref: str = ""
     text: str = ""
     due: str = ""  # the proposed due date, ISO
+    note: str = ""  # the reply as the note a confirmed proposal records (no leading ref)
 
 
 def reminders_for(
@@ -204,8 +205,8 @@ def _propose(
         return ReplyOutcome("duplicate", ref)
     kind, due = proposal
     if kind == "done":
-        return ReplyOutcome("propose_done", ref, f"Mark {ref} completed?")
-    return ReplyOutcome("propose_due", ref, f"Move {ref}'s due date to {due}?", due=due)
+        return ReplyOutcome("propose_done", ref, f"Mark {ref} completed?", note=text)
+    return ReplyOutcome("propose_due", ref, f"Move {ref}'s due date to {due}?", due=due, note=text)
 
 
 def confirm_proposal(db: Database, actor: Actor, value: str) -> str:

@@ -66,7 +66,7 @@ def register(app: App, deps: Deps) -> None:
                 outcome.ref,
                 status="completed" if outcome.kind == "propose_done" else None,
                 due=outcome.due or None,
-                note=text,
+                note=outcome.note,
             )
             blocks = views.proposal_blocks(outcome.ref, outcome.text, value)
             notifier.post_in_thread(channel, thread_ts, outcome.text, blocks)

@@ -147,3 +147,19 @@ def test_recs_remind_in_the_console_goes_through_the_ledger_so_a_reply_finds_it(
     steps = out.split("recs> ")
     assert "🔔 DM to U0JOTURNER" in steps[2]
     assert "Recorded as an update on H-28." in steps[3]
+
+
+def test_the_readmes_console_walk_through_works_as_written(tmp_path: Path) -> None:
+    """The README's "Try it" lines, in order, as a person would type them."""
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    lines = [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    typed = [line.removeprefix("recs> ") for line in lines]
+    out = console(tmp_path, *typed)
+    steps = out.split("recs> ")[1:]
+    assert len(steps) == len(typed)
+    said = dict(zip(typed, steps, strict=True))
+    assert "🔔 DM to U0JOTURNER" in said["/time 2015-03-09"]
+    assert "Move H-29's due date to 2015-04-30?" in said["/reply H-29 delayed to 30/4/2015"]
+    assert "H-29 is now due 30 April 2015." in said["/confirm"]
+    assert "Recorded as evidence" in next(v for k, v in said.items() if k.startswith("/post"))

@@ -223,6 +223,8 @@ def test_delayed_to_a_date_is_proposed_and_changes_only_when_confirmed(
     confirm = next(e for b in proposal["blocks"] if b["type"] == "actions" for e in b["elements"]
                    if e["action_id"] == ids.CONFIRM_PROPOSAL)
     assert json.loads(confirm["value"])["due"] == "2015-04-30"
+    # The note the change records is the reply without the ref that placed it in the list.
+    assert json.loads(confirm["value"])["note"].startswith("Delayed to 30/4/2015")
     slack.click("U0DEVSHARM", ids.CONFIRM_PROPOSAL, confirm["value"], message=proposal,
                 channel=dm["channel"])
     deadline = time.monotonic() + 15

@@ -6,13 +6,12 @@ exactly once; the unreachable are marked, reported, and hold no one else up."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from bot import services
 from bot.config import Settings
@@ -23,6 +22,7 @@ from slack.notifier import SlackNotifier
 from storage import ledger
 from storage.db import Database
 from storage.models import Board, LedgerState, Recommendation, ReminderLedger, Review, Status
+from tests.bot.reminders.test_claims import Ahead
 from tests.bot.reminders.test_sweep import sweep_at_once
 from tests.support.fake_slack import FakeSlack, SlackCall
 
@@ -144,20 +144,6 @@ def test_a_timeout_after_slack_took_the_post_is_found_and_not_sent_again(
 # --- (c): one sweep rate-limited past its lease while another runs ---------------------------
 
 
-class SharedDatabaseClock:
-    """The database's clock, and the hosts' monotonic clocks, moved forward by the test as
-    time passing would."""
-
-    def __init__(self) -> None:
-        self.ahead = timedelta(0)
-
-    def __call__(self, session: Session) -> datetime:
-        return ledger.database_time(session) + self.ahead
-
-    def monotonic(self) -> float:
-        return time.monotonic() + self.ahead.total_seconds()
-
-
 @pytest.mark.parametrize("stalled", [True, False], ids=["stalled past its lease", "waiting"])
 def test_a_sweep_rate_limited_past_its_lease_while_another_runs_sends_nothing_twice(
     demo_db: Database, database_url: str, fake_slack: FakeSlack, stalled: bool
@@ -167,15 +153,15 @@ def test_a_sweep_rate_limited_past_its_lease_while_another_runs_sends_nothing_tw
     and sends none of them. Either way each reminder reaches Slack once."""
     add_owned(demo_db, STAYING, 3, date(2015, 3, 2), first_number=100)
     lease = timedelta(seconds=30)
-    clock = SharedDatabaseClock()
+    clock = Ahead()  # the database's clock and the hosts' monotonic ones, moved by the test
     other_db = Database(database_url, clock=demo_db.clock)
     b = Sweeper(other_db, notifier_for(fake_slack, "xoxb-sweep-b"), lease=lease,
                 lease_clock=clock, monotonic=clock.monotonic)  # fmt: skip
     b_results: list[SweepResult] = []
 
     def a_waits(seconds: float) -> None:
-        clock.ahead += lease + timedelta(seconds=1) if stalled else timedelta(seconds=seconds)
-        if clock.ahead > lease and not b_results:
+        clock.by += lease + timedelta(seconds=1) if stalled else timedelta(seconds=seconds)
+        if clock.by > lease and not b_results:
             b_results.append(b.sweep(AT))  # B runs once A has waited longer than a lease
 
     a = Sweeper(demo_db, notifier_for(fake_slack, "xoxb-sweep-a"), lease=lease,
