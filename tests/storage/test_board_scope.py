@@ -146,6 +146,7 @@ NOT_BOARD_DATA = {
     "queries.chairs_by_board": "the reminder sweep: each board's chairs, by board",
     "queries.reminder_candidates": "the reminder sweep: rows carry their board id",
     "queries.boards_administered_by": "the boards a person is admin of: their own roles",
+    "queries.boards_with_role": "the boards where a person holds a role: their own roles",
 }
 
 
