@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--title", help='the review title, e.g. "Child H"')
     imp.add_argument("--board", help="the board's name (default: the first board, or RECS_BOARD)")
     imp.add_argument("--dry-run", action="store_true", help="show what would be imported")
+    imp.add_argument(
+        "--accepted",
+        metavar="DATE",
+        help="the day the board accepted the review: relative timescales count from it",
+    )
+    imp.add_argument("--sheet", help="read only this sheet of a workbook")
 
     export = modes.add_parser(
         "export", help="write the board paper (on RECS_CLOCK's day when it is set)"
@@ -102,15 +108,25 @@ def run_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.errors import UserError
     from bot.imports.plans import import_file
+    from bot.rules.dates import parse_day
 
+    try:
+        accepted = parse_day(args.accepted) if args.accepted else None
+    except UserError as exc:
+        print(f"--accepted: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    services = compose.importing_services(settings)
     return import_file(
-        compose.open_database(settings),
+        services.imports,
         args.file,
         review=args.review,
         title=args.title,
         board=args.board or settings.recs_board,
         dry_run=args.dry_run,
+        accepted_on=accepted,
+        sheet=args.sheet,
     )
 
 

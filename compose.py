@@ -60,6 +60,19 @@ def paper_options(settings: Settings) -> PaperOptions:
     )
 
 
+def importing_services(settings: Settings) -> Services:
+    """`python app.py import`: lead officers named by name are matched against the
+    workspace's members when a bot token is set (users.list), else only the people the
+    database knows."""
+    services = services_for(settings, open_database(settings))
+    if settings.slack_bot_token:
+        from slack.actors import SlackDirectory
+        from slack.client import make_web_client
+
+        services.imports.directory = SlackDirectory(make_web_client(settings))
+    return services
+
+
 # --- the console ------------------------------------------------------------------------------
 
 
@@ -98,6 +111,7 @@ def slack_deps(settings: Settings, db: Database) -> Deps:
     """What every listener needs: the services, the runner, the bot's WebClient and the actor
     lookup; `/recs remind` sends through the Slack notifier."""
     from bot.commands.dispatch import CommandRunner
+    from slack.actors import SlackDirectory
     from slack.client import make_web_client
     from slack.deps import Deps
     from slack.notifier import SlackNotifier
@@ -106,6 +120,7 @@ def slack_deps(settings: Settings, db: Database) -> Deps:
     deps = Deps(settings=settings, db=db, runner=CommandRunner(services),
                 client=make_web_client(settings))  # fmt: skip
     services.reminders.notifier = SlackNotifier(deps.client, deps.actors)
+    services.imports.directory = SlackDirectory(deps.client)
     return deps
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import UserError
 from bot.rules.permissions import Actor
+from bot.services.leads import DirectoryEntry
 from bot.services.people import People
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,70 @@ class SlackActors:
         self.people.remember(
             user_id, found.name, email=found.email, tz=found.tz, is_workspace_admin=found.is_admin
         )
+
+
+DIRECTORY_TTL_SECONDS = 600.0
+DIRECTORY_PAGES = 100  # 200 members a page: 20,000 members is far past any board's workspace
+
+
+class SlackDirectory:
+    """The workspace's members from `users.list`, cached for a few minutes: the names an
+    imported plan gives as lead officers are matched against them (bot/services/leads.py).
+    A Slack that can't be read gives no members, so the names stay placeholders."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        ttl: float = DIRECTORY_TTL_SECONDS,
+        page_size: int = 200,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.ttl = ttl
+        self.page_size = page_size
+        self._monotonic = monotonic
+        self._cached: tuple[float, list[DirectoryEntry]] | None = None
+        self._lock = threading.Lock()
+
+    def entries(self) -> list[DirectoryEntry]:
+        with self._lock:
+            now = self._monotonic()
+            if self._cached is None or now - self._cached[0] >= self.ttl:
+                found = self._fetch()
+                if found is None:
+                    return self._cached[1] if self._cached else []
+                self._cached = (now, found)
+            return self._cached[1]
+
+    def _fetch(self) -> list[DirectoryEntry] | None:
+        members: list[DirectoryEntry] = []
+        cursor: str | None = None
+        try:
+            for _ in range(DIRECTORY_PAGES):
+                page = self.client.users_list(limit=self.page_size, cursor=cursor)
+                members += [_entry(user) for user in page.get("members") or [] if _is_person(user)]
+                cursor = ((page.get("response_metadata") or {}).get("next_cursor")) or None
+                if not cursor:
+                    break
+        except (SlackApiError, SlackClientError, OSError) as exc:  # OSError: no connection
+            log.warning("users.list failed: %s", type(exc).__name__)
+            return None
+        return members
+
+
+def _is_person(user: dict[str, Any]) -> bool:
+    return not (user.get("deleted") or user.get("is_bot") or user.get("id") == "USLACKBOT")
+
+
+def _entry(user: dict[str, Any]) -> DirectoryEntry:
+    profile = user.get("profile") or {}
+    return DirectoryEntry(
+        user_id=str(user.get("id")),
+        name=user.get("real_name") or profile.get("real_name") or user.get("name") or "",
+        display_name=profile.get("display_name") or "",
+        email=profile.get("email"),
+    )
 
 
 def sync_agency_usergroups(client: WebClient, people: People, groups: dict[str, str]) -> int:

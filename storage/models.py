@@ -165,12 +165,19 @@ class BoardRole(SQLModel, table=True):
     role: BoardRoleKind = Field(sa_type=enum_column(BoardRoleKind))
 
 
+# Ids of the people an imported plan names before Slack does: placeholders, until linked.
+EMAIL_PLACEHOLDER = "email:"  # "email:jo.turner@example.org"
+NAME_PLACEHOLDER = "name:"  # "name:<board id>:jo turner": a name is only known on its board
+PLACEHOLDERS = (EMAIL_PLACEHOLDER, NAME_PLACEHOLDER)
+
+
 class Person(SQLModel, table=True):
-    """A Slack user (or, until mapped, an email address from an imported plan)."""
+    """A Slack user, or (until linked to one) a placeholder for the email address or the name
+    an imported plan gave as a lead officer."""
 
     __tablename__ = "person"
 
-    id: str = Field(primary_key=True, max_length=64)  # Slack user id, or "email:<address>"
+    id: str = Field(primary_key=True, max_length=64)  # Slack user id, or a placeholder's
     name: str = Field(max_length=200, index=True)
     email: str | None = Field(default=None, max_length=254, index=True)
     team_id: str | None = Field(default=None, max_length=32)
@@ -181,6 +188,8 @@ class Person(SQLModel, table=True):
     deputy_id: str | None = Field(
         default=None, foreign_key="person.id", max_length=64, index=True
     )
+    # A placeholder once linked: the Slack user it was, so a re-import finds them again.
+    linked_id: str | None = Field(default=None, max_length=64)
 
 
 class Review(SQLModel, table=True):

@@ -22,6 +22,7 @@ from storage.built import Built
 from storage.models import (
     AWAITING_IMPACT,
     OPEN_STATUSES,
+    PLACEHOLDERS,
     Agency,
     AgencyMember,
     Board,
@@ -236,39 +237,80 @@ def person(session: Session, user_id: str) -> Person | None:
 
 
 def person_by_name_or_email(session: Session, handle: str) -> Person | None:
-    """By full name, email, the email's local part, or a first name that is unique."""
+    """By full name, email, the email's local part, or a first name that is unique; a Slack
+    user before a placeholder an imported plan made."""
     handle = handle.lstrip("@").strip().lower()
     if not handle:
         return None
-    exact = session.exec(
-        select(Person).where(
-            or_(
-                func.lower(Person.name) == handle,
-                func.lower(Person.email) == handle,
-                func.lower(Person.id) == handle,
-                func.lower(Person.email).like(handle + "@%"),
-            )
+    real = _not_placeholder()
+    return _person_by_handle(session, handle, real) or _person_by_handle(session, handle, None)
+
+
+def _not_placeholder() -> ColumnElement[bool]:
+    return and_(*(col(Person.id).not_like(prefix + "%") for prefix in PLACEHOLDERS))
+
+
+def _person_by_handle(
+    session: Session, handle: str, only: ColumnElement[bool] | None
+) -> Person | None:
+    exact = select(Person).where(
+        or_(
+            func.lower(Person.name) == handle,
+            func.lower(Person.email) == handle,
+            func.lower(Person.id) == handle,
+            func.lower(Person.email).like(handle + "@%"),
         )
-    ).first()
-    if exact:
-        return exact
-    first_name = session.exec(
+    )
+    found = session.exec(exact if only is None else exact.where(only)).first()
+    if found:
+        return found
+    first_name = select(Person).where(
+        or_(
+            func.lower(Person.name).like(handle + " %"),
+            func.lower(Person.email).like(handle + ".%@%"),
+        )
+    )
+    first_name = first_name if only is None else first_name.where(only)
+    matches = session.exec(first_name.limit(2)).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def people_named(session: Session, name: str, *, limit: int = 5) -> Sequence[Person]:
+    """Slack users (never placeholders) whose name is `name`, ignoring case."""
+    return session.exec(
         select(Person)
-        .where(
-            or_(
-                func.lower(Person.name).like(handle + " %"),
-                func.lower(Person.email).like(handle + ".%@%"),
-            )
-        )
-        .limit(2)
+        .where(func.lower(Person.name) == name.strip().lower(), _not_placeholder())
+        .limit(limit)
     ).all()
-    return first_name[0] if len(first_name) == 1 else None
+
+
+def person_by_email(session: Session, email: str) -> Person | None:
+    """The Slack user with this email, else its placeholder."""
+    rows = session.exec(
+        select(Person).where(func.lower(Person.email) == email.strip().lower()).limit(5)
+    ).all()
+    real = [p for p in rows if not p.id.startswith(PLACEHOLDERS)]
+    found = real or list(rows)
+    return found[0] if found else None
+
+
+def placeholders_leading(session: Session, board_id: int) -> list[tuple[Person, list[str]]]:
+    """Placeholders (not yet linked) that lead recommendations on a board, with their refs."""
+    rows = session.execute(
+        sa_select(Person, col(Recommendation.ref))
+        .join(Recommendation, col(Recommendation.lead_officer_id) == Person.id)
+        .join(Review, col(Review.id) == Recommendation.review_id)
+        .where(col(Review.board_id) == board_id, ~_not_placeholder())
+        .order_by(col(Person.name), col(Recommendation.id))
+    ).all()
+    found: dict[str, tuple[Person, list[str]]] = {}
+    for person, ref in rows:
+        found.setdefault(person.id, (person, []))[1].append(ref)
+    return list(found.values())
 
 
 def all_people(session: Session) -> Sequence[Person]:
-    return session.exec(
-        select(Person).where(col(Person.id).not_like("email:%")).order_by(Person.name)
-    ).all()
+    return session.exec(select(Person).where(_not_placeholder()).order_by(Person.name)).all()
 
 
 def first_board(session: Session) -> Board | None:

@@ -36,6 +36,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "conversations_history": "channels:history",
     "users_info": "users:read",
     "users_lookupByEmail": "users:read.email",
+    "users_list": "users:read",
     "usergroups_users_list": "usergroups:read",
     "dnd_info": "dnd:read",
     "views_open": None,

@@ -311,6 +311,23 @@ def on_import(call: Call, cmd: c.Import) -> Reply:
     return Reply(text="Opening the import form.", modal="import")
 
 
+def on_people(call: Call, cmd: c.People) -> Reply:
+    from bot.views import people as people_views
+
+    found = call.services.people.placeholders(call.actor)
+    return Reply(
+        text=people_views.placeholders_text(found),
+        blocks=people_views.placeholders_blocks(found),
+    )
+
+
+def on_link_person(call: Call, cmd: c.LinkPerson) -> Reply:
+    from bot.views import people as people_views
+
+    placeholder, person = call.services.people.link(call.actor, cmd.name, cmd.user)
+    return Reply.done(people_views.linked_text(placeholder, person.name))
+
+
 def on_settings(call: Call, cmd: c.Settings) -> Reply:
     call.services.boards.require(call.actor, Act.settings, "change the board settings")
     return Reply(text="Opening the board settings.", modal="settings")
@@ -340,6 +357,8 @@ COMMANDS: dict[type[Any], Callable[[Call, Any], Reply]] = {
     c.Remind: on_remind,
     c.Import: on_import,
     c.Settings: on_settings,
+    c.People: on_people,
+    c.LinkPerson: on_link_person,
 }
 
 

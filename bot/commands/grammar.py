@@ -24,9 +24,11 @@ from bot.commands.typed import (
     Help,
     Home,
     Import,
+    LinkPerson,
     ListRecs,
     Mention,
     Note,
+    People,
     Reject,
     Remind,
     Report,
@@ -400,6 +402,17 @@ def _parse_sample(text: str, words: list[str]) -> Command:
     return Sample(int(words[0]))
 
 
+def _parse_people(text: str, words: list[str]) -> Command:
+    if not words:
+        return People()
+    if words[0].lower() != "link" or len(words) < 3:
+        raise CommandError("Say whom to link, and to which Slack user.", "people")
+    name = " ".join(words[1:-1]).strip()
+    if not name:
+        raise CommandError("Give the name or email the import kept.", "people")
+    return LinkPerson(name, Mention(words[-1]))
+
+
 def _parse_settings(text: str, words: list[str]) -> Command:
     _no_extra(words, "settings")
     return Settings()
@@ -430,4 +443,5 @@ PARSERS = {
     "theme": _parse_theme,
     "sample": _parse_sample,
     "settings": _parse_settings,
+    "people": _parse_people,
 }

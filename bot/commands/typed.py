@@ -177,6 +177,19 @@ class Settings:
     pass
 
 
+@dataclass(frozen=True)
+class People:
+    """`/recs people`: the names and emails an import could not match to a Slack user."""
+
+
+@dataclass(frozen=True)
+class LinkPerson:
+    """`/recs people link "Jo Turner" @jo`: a placeholder's recommendations go to a user."""
+
+    name: str
+    user: Mention
+
+
 Command = (
     Help
     | Home
@@ -201,4 +214,6 @@ Command = (
     | Theme
     | Sample
     | Settings
+    | People
+    | LinkPerson
 )

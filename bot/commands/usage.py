@@ -100,6 +100,11 @@ USAGE: dict[str, UsageEntry] = {
     "settings": UsageEntry(
         "/recs settings", "admin: board channel, chairs, reminders", "/recs settings"
     ),
+    "people": UsageEntry(
+        '/recs people [link "name or email" @user]',
+        "admin: the lead officers an import could not match to a Slack user; link one",
+        '/recs people link "Jo Turner" @jo',
+    ),
 }
 
 

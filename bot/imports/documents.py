@@ -51,13 +51,11 @@ def _bytes_of(source: str | Path | bytes, filename: str) -> bytes:
 
 
 def _text_from_txt(data: bytes) -> str:
-    # Exports from Windows tools are often cp1252; latin-1 decodes anything at all.
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+    # Word saves "Plain Text" as Windows-1252 or, for "Unicode", UTF-16: detected, never
+    # guessed; bytes that are no text at all are refused (bot/imports/sheets.py).
+    from bot.imports.sheets import decode_text
+
+    return decode_text(data, "That file")
 
 
 # --- .docx ----------------------------------------------------------------------------------

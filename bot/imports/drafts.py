@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,8 +23,10 @@ from bot.imports import records as importing
 from bot.imports.plans import FileParse
 from bot.rules import dates
 from bot.rules.permissions import Act, Actor
+from bot.rules.refs import label_key
 from bot.rules.text import clean_text
 from bot.services.access import require_on_board
+from bot.services.leads import DirectoryEntry
 from storage import queries
 from storage.db import UnitOfWork
 from storage.models import ImportDraft
@@ -34,7 +37,7 @@ CANCELLED = "cancelled"
 CORRECTED = "corrected by hand"
 MAX_LABEL = 48
 MAX_AGENCY = 200
-_DATE_FIELDS = ("due_on", "progress_on")
+_DATE_FIELDS = ("due_on", "progress_on", "accepted_on")
 
 
 @dataclass
@@ -50,6 +53,8 @@ class Draft:
     recommendations: list[ParsedRecommendation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     summary: str | None = None  # the parse as a whole: found, agencies, doubts, gaps
+    conflicts: list[str] = field(default_factory=list)  # with live work, as the check found
+    accepted_on: date | None = None  # as the file's title block gave it
 
     @property
     def is_open(self) -> bool:
@@ -73,10 +78,11 @@ def create_draft(
     title: str | None,
     source: str,
     parsed: FileParse,
+    conflicts: list[str] | None = None,
 ) -> Draft:
     require_admin(uow, actor, "import a review")
     if parsed.errors:
-        raise UserError("; ".join(parsed.errors)[:500])
+        raise UserError(_problems(parsed.errors))
     code = review_code.strip().upper()
     if not code or len(code) > 32:
         raise UserError("Give the review's code, up to 32 letters and digits.", example="H")
@@ -88,7 +94,10 @@ def create_draft(
         review_title=(title or "").strip()[:200] or None,
         source=source[:200],
         state=OPEN,
-        data=_dump(parsed.recommendations, parsed.warnings, parsed.summary),
+        data=_dump(
+            parsed.recommendations, parsed.warnings, conflicts or [], parsed.accepted_on,
+            parsed.summary,
+        ),
     )
     uow.session.add(row)
     uow.session.flush()
@@ -119,7 +128,7 @@ def correct(
     agency: str,
     text: str | None,
     due: str,
-    accepted_on: date,
+    accepted_on: date | None,
 ) -> Draft:
     """One recommendation as the admin corrected it; `text` None keeps the text as read."""
     require_admin(uow, actor, "correct an import")
@@ -131,19 +140,21 @@ def correct(
     label = " ".join(label.split())
     if not label or len(label) > MAX_LABEL:
         raise UserError(f"Give a label of up to {MAX_LABEL} characters.", example="27")
-    if any(r.label == label for i, r in enumerate(draft.recommendations) if i != index):
+    if any(label_key(r.label) == label_key(label) for i, r in enumerate(draft.recommendations) if i != index):
         raise UserError(f"Another recommendation in this import is already labelled {label}.")
     rec.label = label
     rec.agency = " ".join(agency.split())[:MAX_AGENCY] or None
     if text is not None:
         rec.text = clean_text(text, "the recommendation")
     if due.strip():
-        found = dates.parse_due(due, accepted_on, today=uow.now.date())
+        found = dates.parse_due(due, accepted_on or draft.accepted_on, today=uow.now.date())
         rec.due_on, rec.timescale = found.due_on, found.timescale
     else:
         rec.due_on = rec.timescale = None
     rec.confidence, rec.reasons = 1.0, [CORRECTED]
-    row.data = _dump(draft.recommendations, draft.warnings, draft.summary)
+    row.data = _dump(
+        draft.recommendations, draft.warnings, draft.conflicts, draft.accepted_on, draft.summary
+    )
     row.updated_at = uow.now
     uow.session.add(row)
     services.audit(
@@ -153,9 +164,15 @@ def correct(
 
 
 def import_draft(
-    uow: UnitOfWork, actor: Actor, draft_id: int, *, board_name: str
+    uow: UnitOfWork,
+    actor: Actor,
+    draft_id: int,
+    *,
+    board_name: str,
+    directory: Sequence[DirectoryEntry] = (),
 ) -> importing.ImportResult:
-    """Every recommendation of the draft, in the caller's one transaction; once only."""
+    """Every recommendation of the draft, in the caller's one transaction; once only. Any
+    problem refuses the whole draft, every problem named, and nothing is written."""
     require_admin(uow, actor, "import a review")
     row = _row(uow, draft_id)
     _claim(uow, row, IMPORTED)
@@ -164,7 +181,12 @@ def import_draft(
     review = queries.review_by_code(uow.session, draft.review_code, [board.id]) or services.ensure_review(  # type: ignore[list-item]
         uow, actor, board, draft.review_code, draft.review_title
     )
-    result = importing.import_recommendations(uow, actor, review, draft.recommendations)
+    result = importing.import_recommendations(
+        uow, actor, review, draft.recommendations, directory=directory,
+        accepted_on=draft.accepted_on,
+    )  # fmt: skip
+    if result.errors:
+        raise UserError(_problems(result.errors))
     services.audit(
         uow,
         actor,
@@ -221,12 +243,25 @@ def _claim(uow: UnitOfWork, row: ImportDraft, state: str) -> None:
     uow.session.refresh(row)
 
 
-def _dump(recs: list[ParsedRecommendation], warnings: list[str], summary: str | None) -> str:
+def _problems(errors: list[str]) -> str:
+    shown = "; ".join(errors[:8]) + (f" (and {len(errors) - 8} more)" if len(errors) > 8 else "")
+    return f"Nothing was imported: {shown}"[:1500]
+
+
+def _dump(
+    recs: list[ParsedRecommendation],
+    warnings: list[str],
+    conflicts: list[str],
+    accepted_on: date | None,
+    summary: str | None,
+) -> str:
     return json.dumps(
         {
             "recommendations": [dataclasses.asdict(r) for r in recs],
             "warnings": warnings,
             "summary": summary,
+            "conflicts": conflicts,
+            "accepted_on": accepted_on.isoformat() if accepted_on else None,
         },
         default=str,
     )
@@ -253,4 +288,6 @@ def _draft(row: ImportDraft) -> Draft:
         recommendations=[_load(item) for item in data.get("recommendations", [])],
         warnings=list(data.get("warnings", [])),
         summary=data.get("summary"),
+        conflicts=list(data.get("conflicts", [])),
+        accepted_on=date.fromisoformat(data["accepted_on"]) if data.get("accepted_on") else None,
     )

@@ -1,19 +1,38 @@
-"""Stores what an importer read: one transaction for the whole plan; a re-import updates."""
+"""Stores what an importer read, in the caller's one transaction.
+
+A recommendation new to the review (by label) is added. One already there is merged field by
+field (bot/rules/merge.py; bot/imports/merging.py applies it): live work is never undone by
+the file, nothing is backdated before a change it replaces, and every conflict is named.
+Progress notes and evidence are recorded once however often a plan is imported.
+
+A row that can't be stored is an error named by its row; the caller then stores nothing
+(a dry run and the import run this same code, and roll back or commit). Nothing here
+commits.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import select
 
 from bot import services
 from bot.errors import UserError
 from bot.imports import ParsedRecommendation
-from bot.rules.lifecycle import CLOSED_STATUSES
+from bot.imports import history as histories
+from bot.imports.history import IMPORT_SNAPSHOT, RecordHistory
+from bot.rules.lifecycle import CLOSED_STATUSES, DONE_STATUSES, Move, status_words, targets
+from bot.rules.merge import FileDate, not_before
 from bot.rules.permissions import Actor
+from bot.rules.refs import label_key
+from bot.services.evidence import counting_evidence
+from bot.services.leads import DirectoryEntry, LeadResolver
 from storage.db import UnitOfWork
 from storage.models import (
+    Agency,
+    Board,
     Evidence,
     Person,
     ProgressUpdate,
@@ -24,6 +43,11 @@ from storage.models import (
     UpdateSource,
 )
 
+STATUS_NOTE = "Status from the imported plan."
+_TYPOGRAPHIC = str.maketrans("’‘–—", "''--")
+# The order a plan's status moves a recommendation on; assured is a chair's, never a file's.
+_FORWARD = (Status.not_started, Status.in_progress, Status.completed, Status.embedded)
+
 
 @dataclass
 class ImportResult:
@@ -31,12 +55,19 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # "H-27: file says …; recs says …: kept"
+    warnings: list[str] = field(default_factory=list)  # imported, but look: "row 4: …"
+    errors: list[str] = field(default_factory=list)  # "row 4: …": the caller stores nothing
 
     def describe(self) -> str:
-        return (
+        text = (
             f"Review {self.review}: {len(self.created)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged."
         )
+        if self.conflicts:
+            count = len(self.conflicts)
+            text += f" {count} conflict{'s' if count > 1 else ''} with live work."
+        return text
 
 
 def import_recommendations(
@@ -44,202 +75,311 @@ def import_recommendations(
     actor: Actor,
     review: Review,
     parsed: list[ParsedRecommendation],
+    *,
+    directory: Sequence[DirectoryEntry] = (),
+    accepted_on: date | None = None,
 ) -> ImportResult:
-    """Adds new recommendations and updates those whose label is already in the review."""
+    """Adds new recommendations and merges those whose label is already in the review.
+
+    `directory` is the workspace's members, read before the transaction; `accepted_on` the
+    date the board accepted the review, recorded on it when it has none.
+    """
     result = ImportResult(review.code)
-    services.ensure_person(uow.session, actor.user_id, actor.name or None)  # the author of the history
-    existing = {
-        r.label: r
-        for r in uow.session.exec(
-            select(Recommendation).where(Recommendation.review_id == review.id)
-        )
-    }
+    new_author = uow.session.get(Person, actor.user_id) is None
+    author = services.ensure_person(uow.session, actor.user_id, actor.name or None)
+    _record_accepted(uow, actor, review, accepted_on)
+    importer = Importer(uow, actor, review, directory, result)
     for item in parsed:
-        rec = existing.get(item.label)
         try:
-            if rec is None:
-                rec = _create(uow, actor, review, item)
-                result.created.append(rec.ref)
-            elif _refresh(uow, actor, review, rec, item):
-                result.updated.append(rec.ref)
-            else:
-                result.unchanged.append(rec.ref)
-            _history(uow, actor, rec, item)
+            importer.one(item)
         except UserError as exc:
-            where = (
-                f"row {item.source_line}" if item.source_line else f"recommendation {item.label}"
-            )
-            raise UserError(f"{where}: {exc.message}", exc.example) from exc
+            result.errors.append(f"{item.where()}: {exc.message.splitlines()[0]}")
+    result.warnings += importer.leads.warnings()
+    if new_author and not result.created and not result.updated:
+        uow.session.delete(author)  # an import that changes nothing leaves no trace
     return result
 
 
-def lead_officer_id(uow: UnitOfWork, handle: str | None) -> str | None:
-    """A Slack user id as given, or the person with that email (created if new)."""
-    if not handle:
-        return None
-    handle = handle.strip()
-    if "@" in handle and "." in handle.split("@")[-1]:
-        email = handle.lower()
-        found = uow.session.exec(select(Person).where(Person.email == email)).first()
-        if found:
-            return found.id
-        person = services.ensure_person(
-            uow.session, f"email:{email}", email.split("@")[0], email=email
+def _record_accepted(uow: UnitOfWork, actor: Actor, review: Review, day: date | None) -> None:
+    if day is None or review.accepted_on is not None:
+        return
+    review.accepted_on = day
+    uow.session.add(review)
+    services.audit(uow, actor, "review.accepted", "review", review.id, code=review.code, after=day)
+
+
+def file_values(item: ParsedRecommendation) -> dict[str, str | None]:
+    """What the file says for each merged field, as the snapshot keeps it (as written)."""
+
+    def written(value: str | None) -> str | None:
+        return " ".join(value.split()) if value and value.strip() else None
+
+    return {
+        "text": written(item.text),
+        "agency": written(item.agency),
+        "directorate": written(item.directorate),
+        "lead": written(item.lead_officer),
+        "due": item.due_on.isoformat() if item.due_on else written(item.timescale),
+        "status": item.status,
+    }
+
+
+def agency_key(name: str) -> str:
+    """An agency's name as compared: Word's curly apostrophes and dashes, case and spacing
+    aside ("Children’s Social Care" is "Children's social care")."""
+    name = name.translate(_TYPOGRAPHIC)
+    return " ".join(name.casefold().split())
+
+
+class Agencies:
+    """The board's agencies, found by name as plans write them, added when new."""
+
+    def __init__(self, uow: UnitOfWork, actor: Actor, board_id: int) -> None:
+        self.uow, self.actor, self.board_id = uow, actor, board_id
+        rows = uow.session.exec(select(Agency).where(Agency.board_id == board_id)).all()
+        self.by_id = {a.id: a for a in rows}
+        self.by_key = {agency_key(a.name): a for a in rows}
+        self.by_key.update({agency_key(a.short_name): a for a in rows if a.short_name})
+
+    def find(self, name: str | None) -> Agency | None:
+        return self.by_key.get(agency_key(name)) if name else None
+
+    def ensure(self, name: str) -> Agency:
+        found = self.find(name)
+        if found is None:
+            found = services.ensure_agency(self.uow, self.actor, self.board_id, name)
+            self.by_id[found.id] = found
+            self.by_key[agency_key(found.name)] = found
+        return found
+
+    def name_of(self, agency_id: int | None) -> str | None:
+        agency = self.by_id.get(agency_id) if agency_id is not None else None
+        return agency.name if agency else None
+
+
+class Importer:
+    """One import's recommendations, each added or merged, in the caller's transaction."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        review: Review,
+        directory: Sequence[DirectoryEntry],
+        result: ImportResult,
+    ) -> None:
+        self.uow, self.actor, self.review, self.result = uow, actor, review, result
+        session = uow.session
+        recs = session.exec(select(Recommendation).where(Recommendation.review_id == review.id))
+        self.recs = {label_key(r.label): r for r in recs}
+        self.history = histories.load(session, [r.id for r in self.recs.values() if r.id])
+        self.leads = LeadResolver(uow, actor, review.board_id, directory)
+        self.agencies = Agencies(uow, actor, review.board_id)
+        board = session.get(Board, review.board_id)
+        self.require_evidence = board.require_evidence if board else True
+
+    def one(self, item: ParsedRecommendation) -> None:
+        key = label_key(item.label)
+        rec = self.recs.get(key)
+        status = self.file_status(item)
+        if rec is None:
+            rec = self._create(item)
+            self.recs[key] = rec
+            past = None
+            self._history(rec, item)
+            self.apply_status(rec, item, status, RecordHistory())
+            self.result.created.append(rec.ref)
+        else:
+            from bot.imports.merging import merge  # merging reads this module's Importer
+
+            past = self.history.get(rec.id or 0) or RecordHistory()
+            wrote = self._history(rec, item)
+            wrote = merge(self, rec, item, status, past) or wrote
+            (self.result.updated if wrote else self.result.unchanged).append(rec.ref)
+        self._snapshot(rec, item, past)
+
+    def dated(self, item: ParsedRecommendation) -> FileDate:
+        return FileDate(item.progress_on, self.uow.now)
+
+    def moment(self, item: ParsedRecommendation) -> datetime:
+        """When the file says its data was written: noon on its progress date, or now."""
+        if item.progress_on:
+            return datetime.combine(item.progress_on, time(12, 0), UTC)
+        return self.uow.now
+
+    def _create(self, item: ParsedRecommendation) -> Recommendation:
+        agency = self.agencies.ensure(item.agency) if item.agency else None
+        rec = services.add_recommendation(
+            self.uow,
+            self.actor,
+            services.NewRecommendation(
+                review_code=self.review.code,
+                text=item.text,
+                agency=agency.name if agency else None,
+                lead_officer_id=self.leads.resolve(item.lead_officer, item.where()),
+                label=item.label,
+                parts=tuple(item.parts),
+                themes=tuple(item.themes),
+                due_on=item.due_on,
+                timescale=item.timescale,
+            ),
+            source=UpdateSource.import_,
         )
-        return person.id
-    if handle.startswith("U") or handle.startswith("W"):
-        return services.ensure_person(uow.session, handle).id
-    raise UserError(f"the lead officer '{handle[:60]}' is neither an email nor a Slack user id.")
+        rec.accepted_on = item.accepted_on  # None: not known, so never counted from today
+        rec.directorate = item.directorate
+        self.uow.session.add(rec)
+        return rec
 
+    def _history(self, rec: Recommendation, item: ParsedRecommendation) -> bool:
+        """Themes, evidence and the progress note, each recorded once."""
+        self.uow.session.flush()
+        wrote = _add_themes(self.uow, rec, item.themes)
+        if rec.status in CLOSED_STATUSES:
+            if item.progress or item.evidence:
+                self.result.warnings.append(
+                    f"{item.where()}: {rec.ref} is closed ({status_words(rec.status)}) in recs; "
+                    "its progress and evidence in the file were not recorded."
+                )
+            return wrote
+        wrote = self._evidence(rec, item) or wrote
+        if item.progress:
+            wrote = self._note_once(rec, item.progress, item) or wrote
+        return wrote
 
-def _create(
-    uow: UnitOfWork, actor: Actor, review: Review, item: ParsedRecommendation
-) -> Recommendation:
-    if item.agency:
-        services.ensure_agency(uow, actor, review.board_id, item.agency)
-    rec = services.add_recommendation(
-        uow,
-        actor,
-        services.NewRecommendation(
-            review_code=review.code,
-            text=item.text,
-            agency=item.agency,
-            lead_officer_id=lead_officer_id(uow, item.lead_officer),
-            label=item.label,
-            parts=tuple(item.parts),
-            themes=tuple(item.themes),
-        ),
-        source=UpdateSource.import_,
-    )
-    if item.due_on:
-        rec.due_on = rec.original_due_on = item.due_on
-        rec.timescale = rec.original_timescale = item.timescale
-    rec.directorate = item.directorate
-    uow.session.add(rec)
-    return rec
-
-
-def _refresh(
-    uow: UnitOfWork, actor: Actor, review: Review, rec: Recommendation, item: ParsedRecommendation
-) -> bool:
-    changes: dict[str, object] = {}
-    if item.text and item.text != rec.text:
-        changes["text"] = item.text
-    if item.agency:
-        agency = services.ensure_agency(uow, actor, review.board_id, item.agency)
-        if agency.id != rec.agency_id:
-            changes["agency_id"] = agency.id
-    lead = lead_officer_id(uow, item.lead_officer)
-    if lead and lead != rec.lead_officer_id:
-        changes["lead_officer_id"] = lead
-    if item.directorate and item.directorate != rec.directorate:
-        changes["directorate"] = item.directorate
-    if item.due_on and item.due_on != rec.due_on:
-        services.move_due_date(
-            uow,
-            actor,
-            rec.ref,
-            item.timescale or item.due_on.isoformat(),
-            "re-imported from the action plan",
+    def _evidence(self, rec: Recommendation, item: ParsedRecommendation) -> bool:
+        have = set(
+            self.uow.session.exec(
+                select(Evidence.url).where(Evidence.recommendation_id == rec.id)
+            ).all()
         )
-        changes["due_on"] = item.due_on
-    # The values replaced, so a paper as of an earlier day shows the agency, lead officer
-    # and text of that day (storage.as_of_fields); the due date has its own history.
-    before = {name: getattr(rec, name) for name in changes if name != "due_on"}
-    for name, value in changes.items():
-        if name != "due_on":
-            setattr(rec, name, value)
-    if item.themes:
-        _add_themes(uow, rec, item.themes)
-    if changes:
-        rec.updated_at = uow.now
-        uow.session.add(rec)
+        new = [url for url in dict.fromkeys(item.evidence) if url not in have]
+        for url in new:
+            services.attach_evidence(self.uow, self.actor, rec.ref, url, "from the imported plan")
+        return bool(new)
+
+    def _note_once(self, rec: Recommendation, text: str, item: ParsedRecommendation) -> bool:
+        """A progress note dated by the file, unless the recommendation already has it."""
+        already = self.uow.session.exec(
+            select(ProgressUpdate.id).where(
+                ProgressUpdate.recommendation_id == rec.id, ProgressUpdate.text == text
+            )
+        ).first()
+        if already:
+            return False
+        services.record_update(
+            self.uow, self.actor, rec.ref, note=text, source=UpdateSource.import_,
+            at=self.moment(item),
+        )  # fmt: skip
+        return True
+
+    # --- status ------------------------------------------------------------------------------
+
+    def file_status(self, item: ParsedRecommendation) -> Status | None:
+        """The status the file gives, as an import may set it: assured is a chair's sign-off
+        (imported as completed) and closing takes a reason (a command's), each with a warning."""
+        if not item.status:
+            return None
+        status = Status(item.status)
+        if status in CLOSED_STATUSES:
+            self.result.warnings.append(
+                f"{item.where()}: the file says {status_words(status)}; closing takes a reason, "
+                "so it is left open: close it with /recs update REF "
+                f"{str(status).replace('_', '-')} REASON."
+            )
+            return None
+        if status == Status.assured:
+            self.result.warnings.append(
+                f"{item.where()}: the file says assured; assurance is a chair's sign-off "
+                "(/recs signoff REF), so it is imported as completed."
+            )
+            return Status.completed
+        return status
+
+    def effective(self, rec: Recommendation, status: Status | None) -> Status | None:
+        """Done work with no evidence stays in progress where the board asks for evidence."""
+        if status in DONE_STATUSES and not self._has_evidence(rec):
+            return Status.in_progress
+        return status
+
+    def _has_evidence(self, rec: Recommendation) -> bool:
+        return not self.require_evidence or counting_evidence(self.uow.session, rec.id or 0) > 0
+
+    def apply_status(
+        self,
+        rec: Recommendation,
+        item: ParsedRecommendation,
+        status: Status | None,
+        past: RecordHistory,
+    ) -> bool:
+        """Moves the recommendation to the file's status, each step through the lifecycle,
+        dated by the file but never before the status move it replaces."""
+        target = self.effective(rec, status)
+        wrote = False
+        if status in DONE_STATUSES and target == Status.in_progress:
+            wrote = self._completed_without_evidence(rec, item)
+        if target is None or target == rec.status or rec.status in CLOSED_STATUSES:
+            return wrote
+        at = not_before(self.moment(item), past.last_status_at)
+        # One update where the lifecycle allows the move at once (not started to completed is
+        # one update, as a person's `/recs done` is); through each status between otherwise.
+        steps = [target] if target in targets(Move.update, rec.status) else _path(rec.status, target)
+        for step in steps:
+            if step not in targets(Move.update, rec.status):
+                self.result.warnings.append(
+                    f"{item.where()}: {rec.ref} can't move from {status_words(rec.status)} to "
+                    f"{status_words(step)}; its status is left as it is."
+                )
+                break
+            services.record_update(
+                self.uow, self.actor, rec.ref, status=step, note=STATUS_NOTE,
+                source=UpdateSource.import_, at=at,
+            )  # fmt: skip
+            wrote = True
+        return wrote
+
+    def _completed_without_evidence(self, rec: Recommendation, item: ParsedRecommendation) -> bool:
+        """README: a completed row with no evidence imports as in progress, with a note that
+        says so (completed needs evidence, PRODUCT.md), and a warning in the preview."""
+        note = (
+            "The imported plan marks this completed, but gave no evidence. Add it to complete: "
+            f"/recs done {rec.ref} https://… (a link to the evidence)"
+        )
+        self.result.warnings.append(
+            f"{item.where()}: completed, but with no evidence; {rec.ref} is imported as in "
+            "progress with a note asking for it."
+        )
+        return self._note_once(rec, note, item)
+
+    def _snapshot(
+        self, rec: Recommendation, item: ParsedRecommendation, past: RecordHistory | None
+    ) -> None:
+        """What this import read for the recommendation: the next import's base."""
+        values = file_values(item)
+        if past is not None and past.base == values:
+            return
         services.audit(
-            uow,
-            actor,
-            "recommendation.reimport",
-            "recommendation",
-            rec.id,
-            ref=rec.ref,
-            changed=sorted(changes),
-            before=before,
-        )
-    return bool(changes)
+            self.uow, self.actor, IMPORT_SNAPSHOT, "recommendation", rec.id, ref=rec.ref,
+            file=values, dated=item.progress_on, source=histories.IMPORT_SOURCE,
+        )  # fmt: skip
 
 
-def _add_themes(uow: UnitOfWork, rec: Recommendation, themes: list[str]) -> None:
+def _path(current: Status, target: Status) -> list[Status]:
+    """The statuses between, forward along the plan's order or back one step at a time."""
+    position = {s: i for i, s in enumerate(_FORWARD)}
+    here = position.get(current, position[Status.completed] if current == Status.assured else 0)
+    there = position[target]
+    if there > here:
+        return list(_FORWARD[here + 1 : there + 1])
+    return list(reversed(_FORWARD[there:here]))
+
+
+def _add_themes(uow: UnitOfWork, rec: Recommendation, themes: list[str]) -> bool:
     have = set(
         uow.session.exec(
             select(RecommendationTheme.theme).where(RecommendationTheme.recommendation_id == rec.id)
         ).all()
     )
-    for theme in themes:
-        if theme not in have:
-            uow.session.add(RecommendationTheme(recommendation_id=rec.id, theme=theme))  # type: ignore[arg-type]
-
-
-def _history(
-    uow: UnitOfWork, actor: Actor, rec: Recommendation, item: ParsedRecommendation
-) -> None:
-    """Progress, evidence and status from the plan, each recorded once however often it is imported."""
-    uow.session.flush()
-    have_urls = set(
-        uow.session.exec(select(Evidence.url).where(Evidence.recommendation_id == rec.id)).all()
-    )
-    for url in item.evidence:
-        if url not in have_urls:
-            services.attach_evidence(uow, actor, rec.ref, url, "imported from the action plan")
-    if item.progress:
-        _progress_once(uow, actor, rec, item)
-    if item.status and item.status != rec.status:
-        status = Status(item.status)
-        # Closing needs a reason and assurance is a chair's sign-off: commands, not a file.
-        if status in CLOSED_STATUSES or status == Status.assured:
-            raise UserError(f"the status '{item.status}' can't be set by import; use the commands.")
-        if status != Status.not_started:
-            _import_status(uow, actor, rec, status, _dated(uow, item))
-
-
-def _progress_once(
-    uow: UnitOfWork, actor: Actor, rec: Recommendation, item: ParsedRecommendation
-) -> None:
-    text = item.progress or ""
-    already = uow.session.exec(
-        select(ProgressUpdate.id).where(
-            ProgressUpdate.recommendation_id == rec.id, ProgressUpdate.text == text
-        )
-    ).first()
-    if already:
-        return
-    services.record_update(
-        uow, actor, rec.ref, note=text, source=UpdateSource.import_, at=_dated(uow, item)
-    )
-
-
-def _dated(uow: UnitOfWork, item: ParsedRecommendation) -> datetime:
-    """When the plan says its progress was written; otherwise now."""
-    if item.progress_on:
-        return datetime.combine(item.progress_on, time(12, 0), UTC)
-    return uow.now
-
-
-def _import_status(
-    uow: UnitOfWork, actor: Actor, rec: Recommendation, status: Status, at: datetime
-) -> None:
-    path = {
-        Status.in_progress: [Status.in_progress],
-        Status.completed: [Status.completed],
-        Status.embedded: [Status.completed, Status.embedded],
-    }[status]
-    for step in path:
-        if rec.status == step:
-            continue
-        services.record_update(
-            uow,
-            actor,
-            rec.ref,
-            status=step,
-            note="Status from the imported plan.",
-            source=UpdateSource.import_,
-            at=at,
-        )
+    new = [t for t in dict.fromkeys(themes) if t not in have]
+    for theme in new:
+        uow.session.add(RecommendationTheme(recommendation_id=rec.id, theme=theme))  # type: ignore[arg-type]
+    return bool(new)

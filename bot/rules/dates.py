@@ -196,7 +196,7 @@ def find_timescale(text: str, accepted_on: date | None = None) -> tuple[str, Due
             continue
         start, due = found
         rank = _rank(text[:start], due.timescale)
-        if rank is not None and _is_relative(due.timescale):
+        if rank is not None and is_relative(due.timescale):
             rank = _relative_rank(text, start, start + len(due.timescale), rank)
         if rank is not None and (best is None or rank < best[0]):
             best = (rank, due.timescale, due)
@@ -432,7 +432,8 @@ def _rank(before: str, phrase: str) -> int | None:
     return 2
 
 
-def _is_relative(phrase: str) -> bool:
+def is_relative(phrase: str) -> bool:
+    """True for a timescale that counts from the accepted date ("within 6 months")."""
     stripped, _ = _strip_leads(_normalise(phrase))
     return _RELATIVE.fullmatch(stripped) is not None
 

@@ -1,4 +1,5 @@
-"""Recommendation refs: `<review code>-<n>`, any case, any dash a person might type."""
+"""Recommendation refs: `<review code>-<n>`, any case, any dash a person might type; and the
+report's own labels, compared as one within a review."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ def normalise_ref(text: str) -> str:
     if not REF_RE.match(text):
         raise UserError(f"'{text[:40]}' is not a recommendation ref.", example="/recs show H-12")
     return text.upper()
+
+
+def label_key(label: str) -> str:
+    """A label as compared within a review (labels are unique there, and an import matches
+    recommendations by them): "27", "27." and " 27 " are one label; case does not count."""
+    return " ".join(label.casefold().rstrip(".").split())
 
 
 def looks_like_ref(text: str) -> bool:

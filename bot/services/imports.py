@@ -1,38 +1,154 @@
-"""`/recs import` as use cases: a draft read from pasted text or a file, corrected, imported
-whole in one transaction, or cancelled. Only a board admin may do any of it."""
+"""Imports as use cases: a plan or report file from the command line, run whole in one
+transaction and committed, or rolled back for a dry run or any problem; and `/recs import`'s
+draft, read from pasted text or a shared file, checked by the same run, corrected, imported
+whole, or cancelled. Only a board admin may import from Slack.
+
+The workspace's members (`directory`, Slack's `users.list`, set by compose.py) are read
+before a transaction opens, so no transaction waits on Slack."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from bot.imports import drafts, plans
+from bot import services
+from bot.errors import UserError
+from bot.imports import ParsedRecommendation, drafts
+from bot.imports import records as importing
 from bot.imports.drafts import Draft
-from bot.imports.plans import FileParse
+from bot.imports.plans import FileParse, by_row, parse_file
 from bot.imports.records import ImportResult
-from bot.rules.permissions import Actor
+from bot.rules.permissions import SYSTEM, Actor
 from bot.services.base import UseCases
+from bot.services.leads import Directory, DirectoryEntry
+from storage import queries
+from storage.db import UnitOfWork
+
+
+@dataclass
+class PlanImport:
+    """What importing a file did, or (a dry run, or refused) would have done."""
+
+    recommendations: list[ParsedRecommendation]
+    result: ImportResult
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # by row: nothing was written
+    dry_run: bool = False
+    summary: str | None = None  # a report's parse as a whole
+
+    @property
+    def conflicts(self) -> list[str]:
+        return self.result.conflicts
+
+    @property
+    def written(self) -> bool:
+        return not self.dry_run and not self.problems
+
+    def describe(self) -> str:
+        return self.result.describe()
 
 
 class Imports(UseCases):
     def __init__(self, *args: object, board_name: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.board_name = board_name  # the board a first import creates (RECS_BOARD)
+        self.directory: Directory | None = None  # Slack's members, where there is a Slack
 
     def require_admin(self, actor: Actor, what: str = "import a review") -> None:
         with self.reading() as uow:
             drafts.require_admin(uow, actor, what)
 
-    def accepted_on(self, code: str) -> date:
-        """The day a review's relative timescales count from: its accepted date, else today."""
-        return plans.accepted_on(self.db, code, self.today())
+    def accepted_on(self, code: str) -> date | None:
+        """The day a review's relative timescales count from: its accepted date, if set.
+        Never today: a timescale with no accepted date keeps its phrase and no due date."""
+        with self.reading() as uow:
+            review = queries.review_by_code(uow.session, code, queries.EVERY_BOARD)
+            return review.accepted_on if review else None
+
+    def import_file(
+        self,
+        filename: str,
+        content: bytes,
+        *,
+        review_code: str,
+        title: str | None,
+        board_name: str | None = None,
+        accepted_on: date | None = None,
+        sheet: str | None = None,
+        dry_run: bool = False,
+        actor: Actor = SYSTEM,
+    ) -> PlanImport:
+        """Reads the file and runs the whole import; commits unless `dry_run` or a problem."""
+        parsed = parse_file(
+            filename, content, accepted_on,
+            review_accepted=self.accepted_on(review_code), sheet=sheet,
+        )  # fmt: skip
+        if not parsed.recommendations:
+            raise UserError(" ".join(parsed.errors) or "The file has no recommendations in it.")
+        members = self.members(parsed.recommendations)
+        with self.writing() as uow:
+            result = self._run(
+                uow, actor, review_code, title, parsed, members,
+                board_name=board_name or self.board_name, accepted_on=accepted_on,
+            )  # fmt: skip
+            done = PlanImport(
+                parsed.recommendations, result, [*parsed.warnings, *result.warnings],
+                by_row([*parsed.errors, *result.errors]), dry_run, parsed.summary,
+            )  # fmt: skip
+            if done.written:
+                uow.commit()
+        return done
+
+    def members(self, recs: list[ParsedRecommendation]) -> Sequence[DirectoryEntry]:
+        """The workspace's members, when any lead officer needs matching and Slack is there."""
+        if self.directory is None or not any(r.lead_officer for r in recs):
+            return ()
+        return self.directory.entries()
+
+    def _run(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        code: str,
+        title: str | None,
+        parsed: FileParse,
+        members: Sequence[DirectoryEntry],
+        *,
+        board_name: str,
+        accepted_on: date | None,
+    ) -> ImportResult:
+        board = queries.first_board(uow.session) or services.ensure_board(uow, actor, board_name)
+        review = queries.review_by_code(uow.session, code, [board.id])  # type: ignore[list-item]
+        review = review or services.ensure_review(uow, actor, board, code, title)
+        return importing.import_recommendations(
+            uow, actor, review, parsed.recommendations, directory=members,
+            accepted_on=accepted_on or parsed.accepted_on,
+        )  # fmt: skip
 
     def create(
         self, actor: Actor, *, review_code: str, title: str | None, source: str, parsed: FileParse
     ) -> Draft:
+        """A draft for the preview, checked first by a run of the import that is rolled back:
+        the preview lists its conflicts and warnings, and a draft that would fail is refused
+        with every problem."""
+        members = self.members(parsed.recommendations)
+        with self.writing() as uow:  # never committed: the check
+            drafts.require_admin(uow, actor, "import a review")
+            checked = self._run(
+                uow, actor, review_code.strip().upper(), title, parsed, members,
+                board_name=self.board_name, accepted_on=parsed.accepted_on,
+            )  # fmt: skip
+        problems = by_row([*parsed.errors, *checked.errors])
+        checked_parse = FileParse(
+            parsed.recommendations, problems, [*parsed.warnings, *checked.warnings],
+            parsed.accepted_on, parsed.summary,
+        )  # fmt: skip
         with self.writing() as uow:
             draft = drafts.create_draft(
-                uow, actor, review_code=review_code, title=title, source=source, parsed=parsed
-            )
+                uow, actor, review_code=review_code, title=title, source=source,
+                parsed=checked_parse, conflicts=checked.conflicts,
+            )  # fmt: skip
             uow.commit()
         return draft
 
@@ -58,8 +174,14 @@ class Imports(UseCases):
         return draft
 
     def import_all(self, actor: Actor, draft_id: int) -> ImportResult:
+        with self.reading() as uow:
+            drafts.require_admin(uow, actor, "import a review")
+            recs = drafts.get_draft(uow, draft_id).recommendations
+        members = self.members(recs)
         with self.writing() as uow:
-            result = drafts.import_draft(uow, actor, draft_id, board_name=self.board_name)
+            result = drafts.import_draft(
+                uow, actor, draft_id, board_name=self.board_name, directory=members
+            )
             uow.commit()
         return result
 

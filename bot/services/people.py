@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from sqlmodel import Session, select
 
 from bot.errors import NotFound, UserError
-from bot.rules.permissions import SYSTEM, Actor
+from bot.rules.permissions import SYSTEM, Act, Actor
 from bot.services.audit import audit
 from bot.services.base import UseCases
 from storage import queries
 from storage.db import UnitOfWork
 from storage.models import (
+    EMAIL_PLACEHOLDER,
+    PLACEHOLDERS,
     AgencyMember,
     BoardRole,
     Person,
@@ -82,15 +85,20 @@ def set_away(
     return me
 
 
-EMAIL_PREFIX = "email:"
+EMAIL_PREFIX = EMAIL_PLACEHOLDER
 
 
 def link_person(uow: UnitOfWork, actor: Actor, placeholder_id: str, user_id: str, name: str) -> Person:
-    """Hands what an imported email address owned (lead officer, agency membership, roles,
-    deputising) to the Slack user with that email, once Slack has told us who it is."""
+    """Hands what a placeholder owned (lead officer, agency membership, roles, deputising) to
+    its Slack user: the one with its email, once Slack has told us who that is, or the one a
+    business manager linked its name to. The placeholder remembers the link, so a re-import
+    that names it again finds the Slack user."""
     session = uow.session
     placeholder = session.get(Person, placeholder_id)
     person = ensure_person(session, user_id, name, email=placeholder.email if placeholder else None)
+    if placeholder is not None:
+        placeholder.linked_id = user_id
+        session.add(placeholder)
     recs = session.exec(select(Recommendation).where(Recommendation.lead_officer_id == placeholder_id))
     for rec in recs:
         rec.lead_officer_id = user_id
@@ -140,8 +148,70 @@ def resolve(session: Session, named: Named) -> Person:
     return found
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """A lead officer an import kept by name or email, and the recommendations they lead."""
+
+    id: str
+    name: str
+    email: str | None
+    refs: tuple[str, ...]
+
+
+def placeholders(uow: UnitOfWork, actor: Actor) -> list[Placeholder]:
+    """The board's placeholders still leading recommendations; for its admins."""
+    board = _admin_board(uow, actor, "see the people an import could not match")
+    found = queries.placeholders_leading(uow.session, board)
+    return [Placeholder(p.id, p.name, p.email, tuple(refs)) for p, refs in found]
+
+
+def link_placeholder(uow: UnitOfWork, actor: Actor, written: str, user: Named) -> tuple[Placeholder, Person]:
+    """`/recs people link "Jo Turner" @jo`: what the placeholder leads becomes @jo's, and a
+    re-import that names "Jo Turner" again finds @jo."""
+    board = _admin_board(uow, actor, "link the people an import could not match")
+    wanted = " ".join(written.split()).casefold()
+    found = [
+        Placeholder(p.id, p.name, p.email, tuple(refs))
+        for p, refs in queries.placeholders_leading(uow.session, board)
+        if wanted in (" ".join(p.name.split()).casefold(), (p.email or "").casefold())
+    ]
+    if not found:
+        raise NotFound(
+            f"No imported lead officer called '{written[:60]}' is waiting to be linked. "
+            "See them with `/recs people`.",
+            example='/recs people link "Jo Turner" @jo',
+        )
+    person = resolve(uow.session, user)
+    if person.id.startswith(PLACEHOLDERS):
+        raise UserError("Link them to a Slack user: mention them.", example="@jo")
+    link_person(uow, actor, found[0].id, person.id, person.name)
+    return found[0], person
+
+
+def _admin_board(uow: UnitOfWork, actor: Actor, what: str) -> int:
+    from bot.services.access import require_on_board
+
+    board = queries.first_board(uow.session)
+    require_on_board(uow.session, actor, board.id if board else None, Act.import_plan, what)
+    if board is None or board.id is None:
+        raise NotFound("There is no board yet: import a review first.")
+    return board.id
+
+
 class People(UseCases):
-    """A person's own away days, and the Slack user who takes over an imported email."""
+    """A person's own away days, the Slack user who takes over an imported email, and the
+    lead officers an import kept by name until an admin links them."""
+
+    def placeholders(self, actor: Actor) -> list[Placeholder]:
+        with self.reading() as uow:
+            return placeholders(uow, actor)
+
+    def link(self, actor: Actor, written: str, user: Named) -> tuple[Placeholder, Person]:
+        with self.writing() as uow:
+            acting(uow, actor)
+            linked = link_placeholder(uow, actor, written, user)
+            uow.commit()
+        return linked
 
     def away(self, actor: Actor, until: date, deputy: Named | None = None) -> Person:
         with self.writing() as uow:

@@ -4,12 +4,15 @@ date, sign-off, closing), each with its history and audit entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from sqlmodel import select
 
 from bot.errors import NotFound, UserError
 from bot.rules import dates
 from bot.rules.lifecycle import CLOSED_STATUSES, OPEN_STATUSES, Move, check_move, status_words
 from bot.rules.permissions import Act, Actor
+from bot.rules.refs import label_key
 from bot.rules.text import MAX_TEXT, clean_text, clean_url
 from bot.services.access import require_on, require_on_board, standing_on
 from bot.services.audit import audit
@@ -28,6 +31,7 @@ from storage.models import (
     RecommendationPart,
     RecommendationTheme,
     Response,
+    Review,
     Status,
     UpdateSource,
 )
@@ -50,6 +54,34 @@ class NewRecommendation:
     response: Response = Response.accepted
     themes: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
+    # Already read (an import): the due date and the timescale as written, used when `due`
+    # is not given. A timescale without a date is one whose accepted date is not known.
+    due_on: date | None = None
+    timescale: str | None = None
+
+
+def _free_label(uow: UnitOfWork, review: Review, wanted: str | None, number: int) -> str:
+    """The label a new recommendation takes: the one asked for, refused when the review
+    already has it (an import matches recommendations by label); else its number."""
+    taken = {
+        label_key(label): (label, ref)
+        for label, ref in uow.session.exec(
+            select(Recommendation.label, Recommendation.ref).where(
+                Recommendation.review_id == review.id
+            )
+        ).all()
+    }
+    if wanted and wanted.strip():
+        label = " ".join(wanted.split())[:100]
+        if label_key(label) in taken:
+            existing, ref = taken[label_key(label)]
+            raise UserError(
+                f"Review {review.code} already has a recommendation labelled {existing} "
+                f"({ref}). Give another label, or update that one.",
+                example=f'/recs add {review.code} "text" label:{number}',
+            )
+        return label
+    return str(number) if str(number) not in taken else f"{review.code}-{number}"
 
 
 def add_recommendation(
@@ -60,27 +92,31 @@ def add_recommendation(
     require_on_board(uow.session, actor, review.board_id, Act.add_recommendation, "add recommendations")
     text = clean_text(new.text, "recommendation text", limit=MAX_TEXT)
     today = uow.now.date()
-    due = dates.parse_due(new.due, review.accepted_on or today, today=today) if new.due else None
+    accepted_on = review.accepted_on or today  # added by hand: accepted now, unless the review says
+    due = dates.parse_due(new.due, accepted_on, today=today) if new.due else None
+    due_on = due.due_on if due else new.due_on
+    timescale = due.timescale if due else new.timescale
     agency = find_agency(session, review.board_id, new.agency) if new.agency else None
     if new.lead_officer_id and session.get(Person, new.lead_officer_id) is None:
         raise NotFound(f"I don't know the lead officer {new.lead_officer_id}.")
     number = review.next_number
+    label = _free_label(uow, review, new.label, number)
     review.next_number = number + 1
     rec = Recommendation(
         ref=f"{review.code}-{number}",
         review_id=review.id,  # type: ignore[arg-type]
         number=number,
-        label=(new.label or str(number))[:100],
+        label=label,
         text=text,
         agency_id=agency.id if agency else None,
         lead_officer_id=new.lead_officer_id,
         response=new.response,
         action_kind=new.action_kind,
-        due_on=due.due_on if due else None,
-        timescale=due.timescale if due else None,
-        original_due_on=due.due_on if due else None,
-        original_timescale=due.timescale if due else None,
-        accepted_on=review.accepted_on or uow.now.date(),
+        due_on=due_on,
+        timescale=timescale,
+        original_due_on=due_on,
+        original_timescale=timescale,
+        accepted_on=accepted_on,
         created_at=uow.now,
         updated_at=uow.now,
     )
@@ -101,6 +137,7 @@ def add_recommendation(
         label=rec.label,
         agency=agency.name if agency else None,
         due_on=rec.due_on,
+        timescale=rec.timescale,
         lead_officer=rec.lead_officer_id,
     )
     return rec
@@ -278,11 +315,20 @@ def change_agency(uow: UnitOfWork, actor: Actor, ref: str, agency_name: str) -> 
 
 
 def move_due_date(
-    uow: UnitOfWork, actor: Actor, ref: str, due_text: str, reason: str = ""
+    uow: UnitOfWork,
+    actor: Actor,
+    ref: str,
+    due_text: str,
+    reason: str = "",
+    *,
+    source: UpdateSource = UpdateSource.command,
+    read: dates.DueDate | None = None,
 ) -> DueDateChange:
+    """Moves the due date to `due_text`, or to `read` when the caller has read it already (an
+    import). A timescale counts from the recommendation's accepted date, never from today."""
     rec = recommendation_for(uow.session, actor, ref, for_update=True)
     _require(uow, actor, rec, Act.update, f"move the due date of {rec.ref}")
-    due = dates.parse_due(due_text, rec.accepted_on or uow.now.date(), today=uow.now.date())
+    due = read or dates.parse_due(due_text, rec.accepted_on, today=uow.now.date())
     reason = clean_text(reason, "reason", required=False)
     if rec.due_on is not None and not reason:
         raise UserError(
@@ -322,6 +368,7 @@ def move_due_date(
         after=change.new_due_on,
         reason=reason,
         change_id=change.id,
+        source=source,
     )
     return change
 

@@ -44,10 +44,11 @@ PAGE_NEXT = ids.IMPORT_PAGE_NEXT
 PASTE_BOXES = 5  # Slack takes 3000 characters an input; Child H's section 7 is about 8,800
 PASTE_LIMIT = 3000
 FILE_FIELD = "file"
+ACCEPTED_FIELD = "accepted"
 PAGE_SIZE = 15
 FIRST_WORDS = 24
 TITLE_LIMIT = 24
-FILE_KINDS = ".txt, .docx, .pdf, .csv or .xlsx"
+FILE_KINDS = ".txt, .docx, .pdf, .csv, .xlsx, .xls or .ods"
 
 
 def paste_field(number: int) -> str:
@@ -65,6 +66,14 @@ def import_modal(*, channel_id: str | None = None) -> View:
         ),
         input_block("review", "Review code", text_input(most=32, hint="H")),
         input_block("title", "Review title", text_input(most=200, hint="Child H"), optional=True),
+        input_block(
+            ACCEPTED_FIELD,
+            "Date the board accepted the review",
+            text_input(most=40, hint="15/9/2014"),
+            optional=True,
+            hint="Timescales such as 'within 6 months' count from it. Leave it empty if the "
+            "review already has it, or the file says.",
+        ),
     ]
     for number in range(1, PASTE_BOXES + 1):
         label = "Recommendations" if number == 1 else f"Recommendations, continued ({number})"
@@ -112,7 +121,9 @@ def preview_blocks(draft: Draft, page: int = 0) -> list[Block]:
         context(_summary(draft, page, pages)),
     ]
     if draft.warnings:
-        blocks.append(context(_warnings(draft.warnings)))
+        blocks.append(context(_listed("To check", draft.warnings)))
+    if draft.conflicts:
+        blocks.append(context(_listed("Conflicts with live work", draft.conflicts)))
     blocks.append(divider())
     for offset, rec in enumerate(shown):
         blocks.append(_row(draft, first + offset, rec, page))
@@ -183,10 +194,10 @@ def _summary(draft: Draft, page: int, pages: int) -> str:
     )
 
 
-def _warnings(warnings: list[str]) -> str:
-    shown = "; ".join(warnings[:5])
-    more = f" (and {len(warnings) - 5} more)" if len(warnings) > 5 else ""
-    return escape(clip(f"Not understood: {shown}{more}", 2900))
+def _listed(title: str, lines: list[str]) -> str:
+    shown = "; ".join(lines[:5])
+    more = f" (and {len(lines) - 5} more)" if len(lines) > 5 else ""
+    return escape(clip(f"{title}: {shown}{more}", 2900))
 
 
 def _row(draft: Draft, index: int, rec: ParsedRecommendation, page: int) -> Block:
@@ -223,7 +234,8 @@ def _buttons(draft: Draft, page: int, first: int) -> Block:
     import_all.confirm = ConfirmObject(
         title="Import all?",
         text=f"Import {len(draft.recommendations)} recommendations into review "
-        f"{draft.review_code}? Recommendations already there are updated by label.",
+        f"{draft.review_code}? Recommendations already there are merged by label; "
+        "what people changed in recs since the file's date is kept.",
         confirm="Import",
         deny="Not yet",
     )

@@ -8,6 +8,8 @@ longer than Slack's three seconds); its problems arrive by DM.
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_bolt import App
 
 from bot.commands.replies import Reply
@@ -15,6 +17,7 @@ from bot.errors import UserError
 from bot.imports import drafts as import_drafts
 from bot.imports.drafts import Draft
 from bot.imports.plans import parse_file
+from bot.rules import dates
 from bot.views import imports as views
 from slack.deps import Deps
 from slack.forms import FieldError
@@ -23,7 +26,7 @@ from slack.listeners import Submission, on_submission
 
 FIRST_BOX = views.paste_field(1)
 PASTED = "pasted.txt"  # read as a plain-text report
-IMPORT_WORDS = {"review": "review", "file": views.FILE_FIELD}
+IMPORT_WORDS = {"review": "review", "file": views.FILE_FIELD, "accepted": views.ACCEPTED_FIELD}
 EDIT_WORDS = {
     "label": "label",
     "date": "due",
@@ -40,6 +43,7 @@ def on_import_submitted(modal: Submission) -> None:
     )
     reference = form.text(views.FILE_FIELD)
     _check_form(modal, pasted, reference)
+    _accepted(modal)  # a bad date keeps the modal open, before any file is fetched
     draft = _store(modal, PASTED, pasted.encode()) if pasted else None
     modal.close()
     if draft is None:
@@ -79,11 +83,21 @@ def _check_form(modal: Submission, pasted: str, reference: str) -> None:
         raise FieldError(views.FILE_FIELD, "Paste the section or give a file, not both.")
 
 
+def _accepted(modal: Submission) -> date | None:
+    written = modal.form.text(views.ACCEPTED_FIELD)
+    try:
+        return dates.parse_day(written) if written else None
+    except UserError as exc:
+        raise FieldError(views.ACCEPTED_FIELD, exc.message.splitlines()[0]) from exc
+
+
 def _store(modal: Submission, filename: str, content: bytes) -> Draft:
     """Reads the plan or report and stores it as a draft for the preview."""
     imports, form = modal.deps.services.imports, modal.form
     code = form.text("review")
-    parsed = parse_file(filename, content, imports.accepted_on(code))
+    accepted = _accepted(modal)
+    parsed = parse_file(filename, content, accepted, review_accepted=imports.accepted_on(code))
+    parsed.accepted_on = accepted or parsed.accepted_on
     if parsed.errors:
         raise FieldError(FIRST_BOX, "; ".join(parsed.errors))
     source = filename if filename != PASTED else "pasted text"

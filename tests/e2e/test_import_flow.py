@@ -257,3 +257,53 @@ def test_a_file_that_is_not_there_is_told_by_dm(
     told = fake.wait_for(lambda c: c.method == "chat.postMessage" and c.params["channel"] == ADMIN)
     assert "Nothing was imported" in told.params["text"]
     assert rows_kept(app_db) == before
+
+
+def test_a_shared_plan_naming_people_previews_their_matches_and_imports_them(
+    slack: SlackDriver, fake: FakeSlack, app_db: Database
+) -> None:
+    from storage.models import Person
+
+    fake.add_user("U0PRIYASHA", real_name="Priya Shah")  # in Slack, not yet in recs
+    plan = (
+        "Child Q action plan\r\n"
+        "No,Recommendation,Agency,Lead officer,Timescale\r\n"
+        "1,Audit pre-birth assessments,Children's Social Care,Jo Turner,within 6 months\r\n"
+        "2,Review the DNA policy,Oxford University Hospital NHS Trust,Priya Shah,31/3/2015\r\n"
+        "3,Brief every GP practice,Oxfordshire Clinical Commissioning Group,Sam Lee,31/3/2015\r\n"
+    ).encode("cp1252")
+    shared = fake.add_file("child-q-plan.csv", plan, user=ADMIN)
+    values = import_values("CQ", [], file=shared["permalink"])
+    values["accepted"] = {"value": "1/10/2014"}
+    acked(slack.submit_view(ADMIN, views.IMPORT_MODAL, values))
+    message = preview_posted(fake)
+    preview = json.dumps(message["blocks"])
+    assert "3 recommendations" in message["text"]
+    assert "Sam Lee" in preview and "/recs people link" in preview
+    assert "due 01/04/2015" in preview  # within 6 months of 1 October 2014
+
+    click(slack, message, buttons(message["blocks"])[views.IMPORT_ALL])
+    assert "3 added" in updated(fake, 0)["text"]
+    with app_db.unit_of_work(write=False) as uow:
+        leads = dict(
+            uow.session.exec(
+                select(Recommendation.label, Person.name)
+                .join(Review, col(Review.id) == Recommendation.review_id)
+                .join(Person, col(Person.id) == Recommendation.lead_officer_id)
+                .where(Review.code == "CQ")
+            ).all()
+        )
+        review = uow.session.exec(select(Review).where(Review.code == "CQ")).one()
+    assert leads == {"1": "Jo Turner", "2": "Priya Shah", "3": "Sam Lee"}
+    assert str(review.accepted_on) == "2014-10-01"
+    people = acked(slack.command(ADMIN, "people"))
+    assert "Sam Lee" in json.dumps(people) and "Priya Shah" not in json.dumps(people)
+
+
+def test_a_bad_accepted_date_keeps_the_modal_open(slack: SlackDriver, app_db: Database) -> None:
+    values = import_values("CQ2", ["7 RECOMMENDATIONS\n1. TVP should act."])
+    values["accepted"] = {"value": "sometime in 2014"}
+    before = rows_kept(app_db)
+    body = acked(slack.submit_view(ADMIN, views.IMPORT_MODAL, values))
+    assert body["response_action"] == "errors" and list(body["errors"]) == ["accepted"]
+    assert rows_kept(app_db) == before

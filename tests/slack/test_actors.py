@@ -132,3 +132,41 @@ def test_a_person_slack_places_in_another_workspace_is_not_let_in(fake_slack: Fa
     fake_slack.fail_next("users.info", 200, error="user_not_found")
     with pytest.raises(ForeignWorkspace):
         actors.admit_person("U0GONE", [TEAM_ID])
+
+
+def test_the_directory_reads_every_page_of_members_once_while_cached(fake_slack: FakeSlack) -> None:
+    from slack.actors import SlackDirectory
+
+    for user_id, name in [("U0JOTURNER", "Jo Turner"), ("U0DEVSHARM", "Dev Sharma"),
+                          ("U0GONE0001", "Left Long Ago")]:  # fmt: skip
+        fake_slack.add_user(user_id, real_name=name, name=name.split()[0].lower())
+    fake_slack.add_user("U0GONE0001", real_name="Left Long Ago", deleted=True)
+    clock = [0.0]
+    directory = SlackDirectory(client_for(fake_slack), page_size=1, monotonic=lambda: clock[0])
+
+    members = {e.user_id: e for e in directory.entries()}
+    again = directory.entries()
+
+    assert set(members) == {"U0JOTURNER", "U0DEVSHARM"}  # no bot, no deleted user
+    assert members["U0JOTURNER"].name == "Jo Turner"
+    assert members["U0JOTURNER"].display_name == "jo"
+    assert members["U0JOTURNER"].email == "jo@example.org"
+    assert len(again) == 2
+    pages = len(fake_slack.calls("users.list"))
+    assert pages >= 3  # one member a page
+    clock[0] += 601
+    directory.entries()
+    assert len(fake_slack.calls("users.list")) == 2 * pages
+
+
+def test_a_directory_slack_refuses_gives_what_it_had(fake_slack: FakeSlack) -> None:
+    from slack.actors import SlackDirectory
+
+    fake_slack.add_user("U0JOTURNER", real_name="Jo Turner")
+    clock = [0.0]
+    directory = SlackDirectory(client_for(fake_slack), monotonic=lambda: clock[0])
+    assert [e.user_id for e in directory.entries()] == ["U0JOTURNER"]
+    fake_slack.fail_always("users.list", status=200, error="ratelimited")
+    clock[0] += 601
+    assert [e.user_id for e in directory.entries()] == ["U0JOTURNER"]
+    assert SlackDirectory(client_for(fake_slack)).entries() == []

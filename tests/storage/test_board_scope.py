@@ -94,6 +94,7 @@ SCOPED: dict[str, Walk] = {
     "queries.history": lambda w: [queries.history(w.session, rec) for rec in w.a_recs],
     "queries.reminder_details": lambda w: queries.reminder_details(w.session, set(w.a_recs)),
     "queries.open_leads": lambda w: queries.open_leads(w.session, w.a),
+    "queries.placeholders_leading": lambda w: queries.placeholders_leading(w.session, w.a),
     "queries.review_with_board": lambda w: [
         queries.review_with_board(w.session, code, w.only_a) for code in ("BRAVO", "H")
     ],
@@ -139,6 +140,8 @@ NOT_BOARD_DATA = {
     "queries.names_of": "names for ids the caller already holds",
     "queries.people_by_ids": "people for ids the caller already holds",
     "queries.person_by_name_or_email": "a workspace member by name, as a mention would be",
+    "queries.people_named": "Slack users by name, as an import's lead officer is written",
+    "queries.person_by_email": "a workspace member by email, as a mention would be",
     "queries.all_people": "the console's list of who it can act as (the operator's terminal)",
     "queries.first_board": "the operator's default board (console, command-line import)",
     "queries.first_review": "whether the deployment has any review (console)",

@@ -181,6 +181,7 @@ class FakeWorkspace:
             "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "users.list": self._users_list,
             "usergroups.users.list": self._usergroups_users_list,
             "dnd.info": self._dnd_info,
             "views.open": self._views_open,
@@ -424,6 +425,15 @@ class FakeWorkspace:
             if user.to_api()["profile"]["email"].lower() == email:
                 return {"ok": True, "user": user.to_api()}
         return _error("users_not_found")
+
+    def _users_list(self, params: dict[str, Any]) -> Answer:
+        """The members a page at a time (`limit`, `cursor`), as Slack pages them."""
+        members = [u.to_api() for u in sorted(self.users.values(), key=lambda u: u.id)]
+        limit = max(1, min(int(params.get("limit") or 200), 1000))
+        start = int(params.get("cursor") or 0)
+        page = members[start : start + limit]
+        following = str(start + limit) if start + limit < len(members) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": following}}
 
     def _usergroups_users_list(self, params: dict[str, Any]) -> Answer:
         members = self.usergroups.get(str(params.get("usergroup", "")))

@@ -149,3 +149,17 @@ def test_a_theme_page_button_runs_the_theme_again_at_that_page() -> None:
 
     value = json.dumps({"command": 'theme "information sharing"', "page": 2})
     assert page_command(value) == c.Theme("information sharing", page=2)
+
+
+def test_people_lists_and_links_the_names_an_import_kept() -> None:
+    from bot.commands.typed import LinkPerson, Mention, People
+
+    assert c.parse("people") == People()
+    assert c.parse('people link "Jo Turner" <@U0JOTURNER|jo>') == LinkPerson(
+        "Jo Turner", Mention("<@U0JOTURNER|jo>")
+    )
+    assert c.parse("people link jo.turner@example.org @jo") == LinkPerson(
+        "jo.turner@example.org", Mention("@jo")
+    )
+    with pytest.raises(UserError, match="Usage"):
+        c.parse("people link @jo")

@@ -136,3 +136,70 @@ def test_db_upgrade_on_an_empty_postgresql_then_import(monkeypatch, capsys) -> N
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def plan_of(text: str):  # type: ignore[no-untyped-def]
+    return parse_plan(read_rows(content=text.encode(), filename="plan.csv"))
+
+
+def test_rows_whose_text_begins_with_header_words_are_recommendations() -> None:
+    parsed = plan_of(
+        "No,Recommendation,Agency,Progress\n"
+        "1,Recommendation 1: agencies should share,Agency 3,Progress note 1\n"
+        "2,Recommendation 2: agencies should audit,Agency 4,Progress note 2\n"
+    )
+    assert [r.label for r in parsed.recommendations] == ["1", "2"]
+
+
+def test_a_repeated_header_row_is_skipped() -> None:
+    parsed = plan_of("No,Recommendation\n1,Act now\nNo,Recommendation\n2,Act later\n")
+    assert [r.text for r in parsed.recommendations] == ["Act now", "Act later"]
+
+
+def test_a_heading_row_gives_the_agency_and_numbers_per_agency_are_labelled_by_it() -> None:
+    parsed = plan_of(
+        "Child H action plan\n\n"
+        "No,Recommendation,Due date\n"
+        "Thames Valley Police,,\n"
+        "1,TVP should brief officers,31/3/2015\n"
+        "2,TVP should audit referrals,31/3/2015\n"
+        "Children's Social Care,,\n"
+        "1,CSC should review pre-birth assessments,31/3/2015\n"
+    )
+    assert parsed.errors == []
+    assert [(r.label, r.agency) for r in parsed.recommendations] == [
+        ("Thames Valley Police 1", "Thames Valley Police"),
+        ("Thames Valley Police 2", "Thames Valley Police"),
+        ("Children's Social Care 1", "Children's Social Care"),
+    ]
+
+
+def test_the_same_label_twice_in_one_agency_is_an_error_naming_both_rows() -> None:
+    parsed = plan_of("No,Recommendation,Agency\n1,Act,TVP\n1,Act again,TVP\n")
+    assert parsed.errors == [
+        "row 3: the label '1' is used again (first on row 2); labels identify recommendations "
+        "on re-import."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [("Ongoing", "in_progress"), ("Completed - March 2015", "completed"),
+     ("not yet started", "not_started"), ("On track", "in_progress"), ("Green", None)],
+)  # fmt: skip
+def test_statuses_as_plans_write_them(written: str, status: str | None) -> None:
+    parsed = plan_of(f"No,Recommendation,Status\n1,Act,{written}\n")
+    assert parsed.errors == [] and parsed.recommendations[0].status == status
+    assert bool(parsed.warnings) is (status is None)  # a BRAG colour is not a status
+
+
+def test_a_relative_timescale_without_an_accepted_date_is_kept_and_flagged() -> None:
+    parsed = plan_of("No,Recommendation,Timescale\n1,Act,within 6 months\n")
+    first = parsed.recommendations[0]
+    assert (first.due_on, first.timescale, parsed.errors) == (None, "within 6 months", [])
+    assert first.confidence < 1 and "row 2: 'within 6 months'" in parsed.warnings[0]
+
+
+def test_an_accepted_column_counts_that_rows_timescale() -> None:
+    parsed = plan_of("No,Recommendation,Timescale,Accepted\n1,Act,within 6 months,15/9/2014\n")
+    assert str(parsed.recommendations[0].due_on) == "2015-03-15"

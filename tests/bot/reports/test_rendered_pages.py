@@ -85,7 +85,8 @@ def test_the_tables_header_row_repeats_on_each_page_it_runs_to(rendered: Rendere
     table_pages = [t for t in rendered.pages if re.search(r"\bH-\d+ · lead officer", t)]
     assert len(table_pages) >= 3
     for text in table_pages:
-        assert "Status (BRAG)" in text and "Progress at 31.10.14" in text
+        words = " ".join(text.split())  # a header cell wraps where the fonts make it
+        assert "Status (BRAG)" in words and "Progress at 31.10.14" in words
 
 
 def test_the_page_images_show_the_brag_colours(rendered: Rendered, tmp_path: Path) -> None:
