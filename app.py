@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--review", required=True, help="the review code, e.g. H")
     imp.add_argument("--title", help='the review title, e.g. "Child H"')
-    imp.add_argument("--board", help="the board's name (default: the first board, or RECS_BOARD)")
+    imp.add_argument("--board", help="the board to import to (default: RECS_BOARD, else the only board)")
     imp.add_argument("--dry-run", action="store_true", help="show what would be imported")
     imp.add_argument(
         "--accepted",

@@ -20,7 +20,6 @@ from sqlmodel import Session
 from bot.rules.brag import Thresholds, brag_rank_sql, brag_sql
 from bot.rules.policy import TIME_ZONE
 from storage import as_of as history_queries
-from storage import queries
 from storage.models import Board, ProgressUpdate, Review
 
 
@@ -73,7 +72,7 @@ def board_for(session: Session, review_id: int | None, board_id: int | None = No
     if board_id is not None:
         return session.get(Board, board_id)
     if review_id is None:
-        return queries.first_board(session)
+        return None
     review = session.get(Review, review_id)
     return session.get(Board, review.board_id) if review else None
 

@@ -83,7 +83,8 @@ def follow_up(
             client=client,
             respond=respond,
             user_id=user_id,
-            replace_original=reply.placeholder,
+            # An ephemeral placeholder can't become a message for the channel: that follows it.
+            replace_original=reply.placeholder and not result.public,
             logger=logger,
         )
         follow_up(

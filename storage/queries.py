@@ -313,9 +313,25 @@ def all_people(session: Session) -> Sequence[Person]:
     return session.exec(select(Person).where(_not_placeholder()).order_by(Person.name)).all()
 
 
-def first_board(session: Session) -> Board | None:
-    # LIMIT 1: first() alone still builds every board (150 nationally) before keeping one.
-    return session.exec(select(Board).order_by(col(Board.id)).limit(1)).first()
+def has_boards(session: Session) -> bool:
+    """Whether the deployment has any board yet (the first import makes one)."""
+    return session.exec(select(Board.id).limit(1)).first() is not None
+
+
+def board_named(session: Session, name: str) -> Board | None:
+    """The board of this name (the operator's RECS_BOARD): names are unique."""
+    return session.exec(select(Board).where(Board.name == name).limit(1)).first()
+
+
+def first_admin(session: Session) -> Person | None:
+    """The admin given a role first (the console acts as them until told otherwise)."""
+    return session.exec(
+        select(Person)
+        .join(BoardRole, col(BoardRole.user_id) == Person.id)
+        .where(BoardRole.role == "admin")
+        .order_by(col(BoardRole.id))
+        .limit(1)
+    ).first()
 
 
 def first_review(session: Session) -> Review | None:

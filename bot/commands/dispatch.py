@@ -83,12 +83,8 @@ def on_help(call: Call, cmd: c.Help) -> Reply:
 
 
 def on_home(call: Call, cmd: c.Home) -> Reply:
-    chaired = call.services.reads.chaired_summary(call.actor)
-    if chaired is not None:
-        return Reply(
-            text=f"{chaired.title}: {chaired.total} recommendations",
-            blocks=summary_views.summary_blocks(chaired),
-        )
+    if call.services.reads.chairs_in_view(call.actor):
+        return _after_ack("Reading your boards for their summaries…", lambda: _chaired(call))
     query = ListQuery(mine=True, statuses=OPEN_STATUSES)
     return _list(call, query, title="Your open recommendations", command="list mine")
 
@@ -150,14 +146,35 @@ def on_show(call: Call, cmd: c.Show) -> Reply:
     )
 
 
+def _chaired(call: Call) -> Reply:
+    """A chair's `/recs`: a section for each board they chair, from where they ask."""
+    found = call.services.reads.chaired_summaries(call.actor)
+    if not found:  # no longer a chair between the ack and now: their own list instead
+        query = ListQuery(mine=True, statuses=OPEN_STATUSES)
+        return _list(call, query, title="Your open recommendations", command="list mine")
+    total = sum(s.total for s in found)
+    titles = ", ".join(s.title for s in found)
+    blocks = [block for s in found for block in summary_views.summary_blocks(s)]
+    return Reply(text=f"{titles}: {total} recommendations", blocks=blocks)
+
+
 def on_summary(call: Call, cmd: c.Summary) -> Reply:
-    result = call.services.reads.summary(call.actor, cmd.review, cmd.as_of)
-    when = f" as at {result.as_of:%d %B %Y}" if result.as_of else ""
-    return Reply(
-        text=f"{result.title}{when}: {result.total} recommendations",
-        blocks=summary_views.summary_blocks(result),
-        public=cmd.public,
-    )
+    """Made after the ack (it reads every open recommendation it covers, 10,000 in a large
+    review): a private summary takes the placeholder's place; a public one is posted to the
+    channel when it is ready (slack/replies.py)."""
+
+    def build() -> Reply:
+        result = call.services.reads.summary(call.actor, cmd.review, cmd.as_of)
+        when = f" as at {result.as_of:%d %B %Y}" if result.as_of else ""
+        return Reply(
+            text=f"{result.title}{when}: {result.total} recommendations",
+            blocks=summary_views.summary_blocks(result),
+            public=cmd.public,
+        )
+
+    call.services.reads.require_summary_scope(call.actor, cmd.review)
+    what = f"review {cmd.review.upper()}" if cmd.review else "every review"
+    return _after_ack(f"Reading {what} for the summary…", build)
 
 
 def on_sample(call: Call, cmd: c.Sample) -> Reply:

@@ -41,13 +41,18 @@ class Reply:
     upload: tuple[str, bytes, str] | None = None  # filename, content, title
     direct_messages: list[DirectMessage] = field(default_factory=list)
     later: Callable[[], Reply] | None = None  # slow work to run after the ack
-    # A placeholder: what `later` makes (a read, quick) takes this answer's place.
+    # A placeholder: what `later` makes (a read, quick) takes this answer's place, or, when
+    # that answer is for the channel, follows it (an ephemeral answer can't become public).
     placeholder: bool = False
 
     @property
     def follows(self) -> bool:
         """Whether anything follows the answer: direct messages, an upload or slow work."""
         return bool(self.direct_messages or self.upload or self.later)
+
+    def settled(self) -> Reply:
+        """What the person is answered in the end: a placeholder's answer, once made."""
+        return self.later() if self.placeholder and self.later is not None else self
 
     @classmethod
     def error(cls, exc: UserError) -> Reply:

@@ -22,14 +22,15 @@ from bot.imports import ParsedRecommendation
 from bot.imports import records as importing
 from bot.imports.plans import FileParse
 from bot.rules import dates
-from bot.rules.permissions import Act, Actor
+from bot.rules.permissions import SYSTEM, Act, Actor
 from bot.rules.refs import label_key
 from bot.rules.text import clean_text
-from bot.services.access import require_on_board
+from bot.services.access import one_board, require_on_board
 from bot.services.leads import DirectoryEntry
 from storage import queries
 from storage.db import UnitOfWork
-from storage.models import ImportDraft
+from storage.models import Board, ImportDraft
+from storage.queries import EVERY_BOARD
 
 OPEN = "open"
 IMPORTED = "imported"
@@ -55,6 +56,7 @@ class Draft:
     summary: str | None = None  # the parse as a whole: found, agencies, doubts, gaps
     conflicts: list[str] = field(default_factory=list)  # with live work, as the check found
     accepted_on: date | None = None  # as the file's title block gave it
+    board_id: int | None = None  # the board it imports to (None: the first import makes it)
 
     @property
     def is_open(self) -> bool:
@@ -80,7 +82,7 @@ def create_draft(
     parsed: FileParse,
     conflicts: list[str] | None = None,
 ) -> Draft:
-    require_admin(uow, actor, "import a review")
+    board = board_for_import(uow, actor, "")
     if parsed.errors:
         raise UserError(_problems(parsed.errors))
     code = review_code.strip().upper()
@@ -94,11 +96,16 @@ def create_draft(
         review_title=(title or "").strip()[:200] or None,
         source=source[:200],
         state=OPEN,
-        data=_dump(
-            parsed.recommendations, parsed.warnings, conflicts or [], parsed.accepted_on,
-            parsed.summary,
-        ),
     )
+    _save(
+        row,
+        Draft(
+            id=0, review_code=code, review_title=row.review_title, source=row.source, state=OPEN,
+            created_by_id=actor.user_id, recommendations=parsed.recommendations,
+            warnings=parsed.warnings, summary=parsed.summary, conflicts=conflicts or [],
+            accepted_on=parsed.accepted_on, board_id=board.id if board else None,
+        ),
+    )  # fmt: skip
     uow.session.add(row)
     uow.session.flush()
     services.audit(
@@ -131,9 +138,9 @@ def correct(
     accepted_on: date | None,
 ) -> Draft:
     """One recommendation as the admin corrected it; `text` None keeps the text as read."""
-    require_admin(uow, actor, "correct an import")
     row = _open_row(uow, draft_id)
     draft = _draft(row)
+    require_admin(uow, actor, "correct an import", draft)
     if not 0 <= index < len(draft.recommendations):
         raise NotFound("That recommendation is no longer in the import.")
     rec = draft.recommendations[index]
@@ -152,9 +159,7 @@ def correct(
     else:
         rec.due_on = rec.timescale = None
     rec.confidence, rec.reasons = 1.0, [CORRECTED]
-    row.data = _dump(
-        draft.recommendations, draft.warnings, draft.conflicts, draft.accepted_on, draft.summary
-    )
+    _save(row, draft)
     row.updated_at = uow.now
     uow.session.add(row)
     services.audit(
@@ -173,12 +178,15 @@ def import_draft(
 ) -> importing.ImportResult:
     """Every recommendation of the draft, in the caller's one transaction; once only. Any
     problem refuses the whole draft, every problem named, and nothing is written."""
-    require_admin(uow, actor, "import a review")
     row = _row(uow, draft_id)
+    require_admin(uow, actor, "import a review", _draft(row))
     _claim(uow, row, IMPORTED)
     draft = _draft(row)
-    board = queries.first_board(uow.session) or services.ensure_board(uow, actor, board_name)
-    review = queries.review_by_code(uow.session, draft.review_code, [board.id]) or services.ensure_review(  # type: ignore[list-item]
+    board = (
+        uow.session.get(Board, draft.board_id) if draft.board_id is not None else None
+    ) or import_board(uow, actor, board_name)
+    review = queries.review_by_code(uow.session, draft.review_code, [board.id or 0])
+    review = review or services.ensure_review(
         uow, actor, board, draft.review_code, draft.review_title
     )
     result = importing.import_recommendations(
@@ -201,16 +209,78 @@ def import_draft(
 
 
 def cancel_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> Draft:
-    require_admin(uow, actor, "cancel an import")
     row = _row(uow, draft_id)
+    require_admin(uow, actor, "cancel an import", _draft(row))
     _claim(uow, row, CANCELLED)
     services.audit(uow, actor, "import_draft.cancel", "import_draft", row.id)
     return _draft(row)
 
 
-def require_admin(uow: UnitOfWork, actor: Actor, what: str) -> None:
-    board = queries.first_board(uow.session)
-    require_on_board(uow.session, actor, board.id if board else None, Act.import_plan, what)
+def import_board(
+    uow: UnitOfWork, actor: Actor, board_name: str, *, review_code: str | None = None
+) -> Board:
+    """`board_for_import`, made when the deployment has none yet."""
+    board = board_for_import(uow, actor, board_name, review_code=review_code, create=True)
+    assert board is not None  # made
+    return board
+
+
+def board_for_import(
+    uow: UnitOfWork,
+    actor: Actor,
+    board_name: str,
+    *,
+    review_code: str | None = None,
+    create: bool = False,
+) -> Board | None:
+    """The board an import goes to, after checking that `actor` may import there.
+
+    The operator's command line (recs itself) works for every board: the review's own board
+    when the review exists, else `_operators_board`. A person imports to the
+    one board they may import to from where they ask (in its channel, when they have
+    several); the deployment's first import, by a workspace admin, makes the board. With
+    `create` False nothing is made: None where the import would make the board."""
+    session = uow.session
+    if actor.user_id == SYSTEM.user_id:
+        found = queries.review_by_code(session, review_code, EVERY_BOARD) if review_code else None
+        if found is not None:
+            return session.get(Board, found.board_id)
+        return _operators_board(uow, actor, board_name, create=create)
+    if not queries.has_boards(session):
+        require_on_board(session, actor, None, Act.import_plan, "import a review")
+        return services.ensure_board(uow, actor, board_name) if create else None
+    board = one_board(session, actor, act=Act.import_plan)
+    require_on_board(session, actor, board.id, Act.import_plan, "import a review")
+    return board
+
+
+def _operators_board(uow: UnitOfWork, actor: Actor, name: str, *, create: bool) -> Board | None:
+    """The board named (`--board`, else RECS_BOARD); else the deployment's only board; the
+    named board made when there is none yet. Several boards and none named: refused."""
+    session = uow.session
+    named = queries.board_named(session, name) if name else None
+    if named is not None:
+        return named
+    boards = queries.all_boards(session)
+    if len(boards) == 1:
+        return boards[0]
+    if boards:
+        listed = "; ".join(b.name for b in boards[:8])
+        raise UserError(
+            f"This deployment has several boards ({listed}): name the board to import to.",
+            example=f'python app.py import plan.csv --review H --board "{boards[0].name}"',
+        )
+    if not name:
+        raise UserError("Name the board to import to.", example='--board "Example SCP"')
+    return services.ensure_board(uow, actor, name) if create else None
+
+
+def require_admin(uow: UnitOfWork, actor: Actor, what: str, draft: Draft | None = None) -> None:
+    """May `actor` import: with a draft, to the draft's board; else from where they ask."""
+    if draft is not None and draft.board_id is not None:
+        require_on_board(uow.session, actor, draft.board_id, Act.import_plan, what)
+        return
+    board_for_import(uow, actor, "")
 
 
 # --- storage -----------------------------------------------------------------------------
@@ -248,20 +318,15 @@ def _problems(errors: list[str]) -> str:
     return f"Nothing was imported: {shown}"[:1500]
 
 
-def _dump(
-    recs: list[ParsedRecommendation],
-    warnings: list[str],
-    conflicts: list[str],
-    accepted_on: date | None,
-    summary: str | None,
-) -> str:
-    return json.dumps(
+def _save(row: ImportDraft, draft: Draft) -> None:
+    row.data = json.dumps(
         {
-            "recommendations": [dataclasses.asdict(r) for r in recs],
-            "warnings": warnings,
-            "summary": summary,
-            "conflicts": conflicts,
-            "accepted_on": accepted_on.isoformat() if accepted_on else None,
+            "recommendations": [dataclasses.asdict(r) for r in draft.recommendations],
+            "warnings": draft.warnings,
+            "summary": draft.summary,
+            "conflicts": draft.conflicts,
+            "accepted_on": draft.accepted_on.isoformat() if draft.accepted_on else None,
+            "board_id": draft.board_id,
         },
         default=str,
     )
@@ -290,4 +355,5 @@ def _draft(row: ImportDraft) -> Draft:
         summary=data.get("summary"),
         conflicts=list(data.get("conflicts", [])),
         accepted_on=date.fromisoformat(data["accepted_on"]) if data.get("accepted_on") else None,
+        board_id=data.get("board_id"),
     )

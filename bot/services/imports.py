@@ -24,6 +24,7 @@ from bot.services.base import UseCases
 from bot.services.leads import Directory, DirectoryEntry
 from storage import queries
 from storage.db import UnitOfWork
+from storage.queries import EVERY_BOARD, BoardScope
 
 
 @dataclass
@@ -59,11 +60,12 @@ class Imports(UseCases):
         with self.reading() as uow:
             drafts.require_admin(uow, actor, what)
 
-    def accepted_on(self, code: str) -> date | None:
+    def accepted_on(self, code: str, boards: BoardScope = EVERY_BOARD) -> date | None:
         """The day a review's relative timescales count from: its accepted date, if set.
-        Never today: a timescale with no accepted date keeps its phrase and no due date."""
+        Never today: a timescale with no accepted date keeps its phrase and no due date.
+        The operator's import reads every board; a person's draft, its own board's."""
         with self.reading() as uow:
-            review = queries.review_by_code(uow.session, code, queries.EVERY_BOARD)
+            review = queries.review_by_code(uow.session, code, boards)
             return review.accepted_on if review else None
 
     def import_file(
@@ -118,8 +120,8 @@ class Imports(UseCases):
         board_name: str,
         accepted_on: date | None,
     ) -> ImportResult:
-        board = queries.first_board(uow.session) or services.ensure_board(uow, actor, board_name)
-        review = queries.review_by_code(uow.session, code, [board.id])  # type: ignore[list-item]
+        board = drafts.import_board(uow, actor, board_name, review_code=code)
+        review = queries.review_by_code(uow.session, code, [board.id or 0])
         review = review or services.ensure_review(uow, actor, board, code, title)
         return importing.import_recommendations(
             uow, actor, review, parsed.recommendations, directory=members,
@@ -163,8 +165,8 @@ class Imports(UseCases):
         text: str | None, due: str,
     ) -> Draft:  # fmt: skip
         with self.reading() as uow:
-            code = drafts.get_draft(uow, draft_id).review_code
-        since = self.accepted_on(code)
+            draft = drafts.get_draft(uow, draft_id)
+        since = self.accepted_on(draft.review_code, [draft.board_id] if draft.board_id else [])
         with self.writing() as uow:
             draft = drafts.correct(
                 uow, actor, draft_id, index, label=label, agency=agency, text=text, due=due,

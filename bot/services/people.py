@@ -189,13 +189,15 @@ def link_placeholder(uow: UnitOfWork, actor: Actor, written: str, user: Named) -
 
 
 def _admin_board(uow: UnitOfWork, actor: Actor, what: str) -> int:
-    from bot.services.access import require_on_board
+    """The board whose lead officers an admin links: the one they administer from where they
+    ask (in its channel, when they have several)."""
+    from bot.services.access import one_board, require_on_board
 
-    board = queries.first_board(uow.session)
-    require_on_board(uow.session, actor, board.id if board else None, Act.import_plan, what)
-    if board is None or board.id is None:
+    if not queries.has_boards(uow.session):
         raise NotFound("There is no board yet: import a review first.")
-    return board.id
+    board = one_board(uow.session, actor, act=Act.import_plan)
+    require_on_board(uow.session, actor, board.id, Act.import_plan, what)
+    return board.id or 0
 
 
 class People(UseCases):
@@ -239,21 +241,26 @@ class People(UseCases):
             uow.commit()
 
     def join_agency(self, agency_name: str, user_ids: list[str]) -> int | None:
-        """Adds Slack users to an agency of the first board (RECS_AGENCY_USERGROUPS); returns
-        how many were checked, or None when there is no board yet. Never removes anyone."""
+        """Adds Slack users to the agency of this name on every board that has one
+        (RECS_AGENCY_USERGROUPS: the workspace's groups, which every board of the workspace
+        shares); returns how many memberships were checked, or None when there is no board
+        yet. Never removes anyone."""
         from bot.services.boards import add_agency_member
-        from bot.services.lookups import find_agency
 
         with self.writing() as uow:
-            board = queries.first_board(uow.session)
-            if board is None or board.id is None:
+            boards = queries.all_boards(uow.session)
+            if not boards:
                 return None
-            agency = find_agency(uow.session, board.id, agency_name)
+            agencies = [
+                found for board in boards
+                if (found := queries.agency_by_name(uow.session, board.id or 0, agency_name))
+            ]  # fmt: skip
             for user_id in user_ids:
                 ensure_person(uow.session, user_id)
-                add_agency_member(uow, SYSTEM, agency, user_id)
+                for agency in agencies:
+                    add_agency_member(uow, SYSTEM, agency, user_id)
             uow.commit()
-        return len(user_ids)
+        return len(user_ids) * len(agencies)
 
     def adopt_email_placeholder(self, user_id: str, name: str, email: str) -> bool:
         """A Slack user whose email an imported plan named as a lead officer takes over what

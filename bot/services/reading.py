@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
+from bot import history
 from bot.errors import NotFound
 from bot.rules.brag import Thresholds
 from bot.rules.permissions import Act, Actor
@@ -18,7 +21,7 @@ from bot.services.people import Named, resolve
 from bot.services.reads import RecommendationDetail, RecommendationPage
 from bot.services.summary import BoardSummary
 from storage import queries
-from storage.models import Person, Recommendation, Status
+from storage.models import Board, Person, Recommendation, Status
 from storage.queries import RecommendationFilter, RecommendationRow
 
 
@@ -38,22 +41,31 @@ class ListQuery:
 
 
 class Reads(UseCases):
-    def chaired_summary(self, actor: Actor) -> BoardSummary | None:
-        """A chair's `/recs`: their own board's summary (not every board's: a national
-        deployment holds ~150 boards), of a board they may see from where they ask. None for
-        anyone who chairs no such board."""
+    def chairs_in_view(self, actor: Actor) -> bool:
+        """Whether `actor` chairs a board they may see from where they ask (one indexed
+        read of their roles: a chair's `/recs` is answered with the summaries after that)."""
         with self.reading() as uow:
-            boards = boards_in_view(uow.session, actor)
-            chaired = [
-                b for b in queries.boards_chaired_by(uow.session, actor.user_id) if b.id in boards
-            ]
-            if not chaired:
-                return None
-            board = chaired[0]
-            return summary.board_summary(
-                uow.session, None, board.name, self.today(), Thresholds.of(board),
-                board_id=board.id,
-            )  # fmt: skip
+            return bool(self._chaired(uow.session, actor))
+
+    def chaired_summaries(self, actor: Actor) -> list[BoardSummary]:
+        """A chair's `/recs`: a summary of each board they chair and may see from where they
+        ask, each on its own thresholds, zone and last meeting; never a sum across boards.
+        Empty for anyone who chairs no such board."""
+        with self.reading() as uow:
+            found = []
+            for board in self._chaired(uow.session, actor):
+                today = history.today_of(uow.now, board)
+                made = summary.board_summary(
+                    uow.session, None, board.name, today, Thresholds.of(board),
+                    board_id=board.id, board=board,
+                )  # fmt: skip
+                found.append(made)
+            return found
+
+    @staticmethod
+    def _chaired(session: Session, actor: Actor) -> list[Board]:
+        boards = boards_in_view(session, actor)
+        return [b for b in queries.boards_chaired_by(session, actor.user_id) if b.id in boards]
 
     def list_page(
         self,
@@ -119,6 +131,12 @@ class Reads(UseCases):
             boards = boards_in_view(uow.session, actor)
             return reads.detail(uow.session, ref, self.today(), actor, boards)
 
+    def require_summary_scope(self, actor: Actor, code: str | None) -> None:
+        """Refuses, before the ack, a summary of a review the person can't see (or, with no
+        review, asked where it could be any of several boards): two indexed reads."""
+        with self.reading() as uow:
+            summary.summary_scope(uow.session, code, boards_in_view(uow.session, actor))
+
     def summary(self, actor: Actor, code: str | None, as_of: object = None) -> BoardSummary:
         with self.reading() as uow:
             boards = boards_in_view(uow.session, actor)
@@ -156,13 +174,9 @@ class Reads(UseCases):
     # --- the console's own reads --------------------------------------------------------------
 
     def first_admin(self) -> Person | None:
-        """The console acts as the first board's admin until told otherwise."""
+        """The console acts as the first admin given a role until told otherwise."""
         with self.reading() as uow:
-            board = queries.first_board(uow.session)
-            if board is None or board.id is None:
-                return None
-            admins = queries.people_with_role(uow.session, board.id, "admin")
-            return admins[0] if admins else None
+            return queries.first_admin(uow.session)
 
     def has_reviews(self) -> bool:
         with self.reading() as uow:

@@ -17,7 +17,7 @@ from bot.rules.lifecycle import OPEN_STATUSES
 from bot.services import reads
 from storage import as_of as state_queries
 from storage.as_of import ChangeCounts, StateRow
-from storage.models import Board, Status
+from storage.models import Board, Review, Status
 
 LISTED = 10  # overdue and due-soon items shown in the message; the report has them all
 DUE_SOON_DAYS = 30
@@ -72,12 +72,7 @@ def review_summary(
     the review and its board read in one statement (its thresholds, zone and last meeting
     come from the board). Never a sum across boards. Judged on the board's day at `now`, as
     the board paper is: just after midnight in London it is already tomorrow there."""
-    review, board = reads.review_in_scope(session, code, boards)
-    if review is None and board is None:
-        raise UserError(
-            "You have a part on several boards: name a review, or ask in the board's channel.",
-            example="/recs summary H",
-        )
+    review, board = summary_scope(session, code, boards)
     return board_summary(
         session,
         review.id if review else None,
@@ -88,6 +83,20 @@ def review_summary(
         board_id=None if review else board.id if board else None,
         board=board,
     )
+
+
+def summary_scope(
+    session: Session, code: str | None, boards: Collection[int]
+) -> tuple[Review | None, Board | None]:
+    """The review `/recs summary [CODE]` asks about and its board, or with no code the one
+    board in view; a person's error otherwise (an unknown review, several boards)."""
+    review, board = reads.review_in_scope(session, code, boards)
+    if review is None and board is None:
+        raise UserError(
+            "You have a part on several boards: name a review, or ask in the board's channel.",
+            example="/recs summary H",
+        )
+    return review, board
 
 
 def board_summary(

@@ -77,7 +77,7 @@ def test_statement_counts_do_not_grow_with_the_number_of_recommendations(
 def test_a_chairs_own_summary_counts_only_their_boards_recommendations(tmp_path: Path) -> None:
     url, result = _seeded(tmp_path, 1400, due=2)  # two boards
     db = Database(url, clock=lambda: SWEEP_AT)
-    reply = CommandRunner(db).run(Actor(result.chair, "Chair"), "")
+    reply = CommandRunner(db).run(Actor(result.chair, "Chair"), "").settled()
     with db.unit_of_work(write=False) as uow:
         board_one = uow.session.exec(
             select(func.count())

@@ -111,7 +111,7 @@ def test_evidence_state_as_of_comes_from_the_audit_log(
 
 
 def test_summary_as_of_shows_the_figures_then(demo_db: Database) -> None:
-    reply = CommandRunner(demo_db).run(CHAIR, "summary H as-of 31/10/2014")
+    reply = CommandRunner(demo_db).run(CHAIR, "summary H as-of 31/10/2014").settled()
     assert reply.ok, reply.text
     text = str(as_dicts(reply.blocks))
     assert "as at 31 October 2014" in text
@@ -120,7 +120,7 @@ def test_summary_as_of_shows_the_figures_then(demo_db: Database) -> None:
 
 
 def test_summary_of_36_fits_one_message(demo_db: Database) -> None:
-    reply = CommandRunner(demo_db).run(MEMBER, "summary H")
+    reply = CommandRunner(demo_db).run(MEMBER, "summary H").settled()
     blocks = as_dicts(reply.blocks)
     assert len(blocks) <= 50
     assert message_violations({"blocks": blocks}) == []

@@ -56,9 +56,16 @@ def test_bare_recs_shows_an_owner_their_open_recommendations(slack: SlackDriver)
     assert "H-12" in shown(body)
 
 
-def test_bare_recs_shows_a_chair_the_board_summary(slack: SlackDriver) -> None:
+def test_bare_recs_shows_a_chair_the_board_summary_after_the_ack(
+    slack: SlackDriver, fake: FakeSlack
+) -> None:
+    """The summary reads every open recommendation of the board: the ack does not wait for
+    it (issue 19), and the summary takes the placeholder's place."""
+    fake.clear()
     body = acked(slack.command(CHAIR, ""))
-    assert "By agency" in shown(body)
+    assert "Reading your boards" in shown(body) and "By agency" not in shown(body)
+    answer = fake.wait_for("response_url").params["payload"]
+    assert "By agency" in shown(answer) and answer["replace_original"] is True
 
 
 def test_list_filters_by_brag(slack: SlackDriver) -> None:
@@ -202,11 +209,20 @@ def test_reject_without_a_reason_is_refused(slack: SlackDriver, app_db: Database
     assert is_error_with_example(body)
 
 
-def test_summary_is_ephemeral_unless_public(slack: SlackDriver) -> None:
-    private = acked(slack.command(CHAIR, "summary H"))
+def test_summary_is_ephemeral_unless_public(slack: SlackDriver, fake: FakeSlack) -> None:
+    """Made after the ack: a private summary replaces its placeholder; a public one is posted
+    to the channel, and the ephemeral placeholder stays as the person's receipt."""
+    fake.clear()
+    placeholder = acked(slack.command(CHAIR, "summary H"))
+    assert placeholder["response_type"] == "ephemeral" and "Reading review H" in shown(placeholder)
+    private = fake.wait_for("response_url").params["payload"]
     assert private["response_type"] == "ephemeral" and "By agency" in shown(private)
-    public = acked(slack.command(CHAIR, "summary H public"))
-    assert public["response_type"] == "in_channel"
+    assert private["replace_original"] is True
+    fake.clear()
+    acked(slack.command(CHAIR, "summary H public"))
+    public = fake.wait_for("response_url").params["payload"]
+    assert public["response_type"] == "in_channel" and "By agency" in shown(public)
+    assert public["replace_original"] is False
 
 
 def test_summary_of_an_unknown_review_is_refused(slack: SlackDriver, app_db: Database) -> None:

@@ -53,11 +53,11 @@ def demo_url(demo_url: str) -> str:
 
 def seen(slack: SlackDriver, fake: FakeSlack, user: str, text: str, channel: str) -> str:
     """All a person reads after a command: its ack, and what follows it to the response
-    URL (the lists across every review come after the ack)."""
+    URL (lists across every review and summaries come after the ack, in its place)."""
     body = acked(slack.command(user, text, channel=channel))
     everything = shown(body)
     name = str(slack.last_response_url).rsplit("/", 1)[-1]
-    if "Reading every review" in everything:
+    if ":hourglass_flowing_sand:" in everything:  # a placeholder: the answer follows
         fake.wait_for(lambda c: c.method == RESPONSE_URL and c.params.get("name") == name, 10)
     everything += json.dumps(fake.responses(name), ensure_ascii=False)
     return everything.lower()

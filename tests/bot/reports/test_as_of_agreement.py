@@ -39,7 +39,7 @@ def outputs(db: Database, day: date | None) -> dict[str, bytes]:
 
 def summary_blocks(db: Database, day: date | None) -> list[dict[str, object]]:
     command = "summary H" + (f" as-of {day:%d/%m/%Y}" if day else "")
-    reply = CommandRunner(db).run(CHAIR, command)
+    reply = CommandRunner(db).run(CHAIR, command).settled()
     assert reply.ok, reply.text
     return as_dicts(reply.blocks)
 

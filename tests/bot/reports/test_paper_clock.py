@@ -33,7 +33,7 @@ def test_export_makes_the_paper_on_recs_clock(
     text = readers.docx_text(content)
     assert "Report date: 2 March 2015" in text and "Progress at: 2 March 2015" in text
     summary = readers.summary_figures(
-        as_dicts(CommandRunner(demo_db).run(CHAIR, "summary H").blocks)
+        as_dicts(CommandRunner(demo_db).run(CHAIR, "summary H").settled().blocks)
     )
     assert readers.docx_key_figures(content) == summary
     assert summary.by_brag["red"] < 10  # not December 2026's thirty
@@ -51,7 +51,7 @@ def test_the_console_saves_the_paper_made_on_its_clock(demo_db: Database, tmp_pa
     assert "RECS_CLOCK=2015-04-01T09:30 python app.py export" in out.getvalue()
     text = readers.docx_text(saved.read_bytes())
     assert "Progress at: 1 April 2015" in text
-    blocks = as_dicts(CommandRunner(Services(demo_db, clock)).run(CHAIR, "summary H").blocks)
+    blocks = as_dicts(CommandRunner(Services(demo_db, clock)).run(CHAIR, "summary H").settled().blocks)
     assert readers.docx_key_figures(saved.read_bytes()) == readers.summary_figures(blocks)
 
 
@@ -63,6 +63,6 @@ def test_just_after_midnight_in_london_the_summary_and_the_paper_judge_the_same_
     clock = MovableClock(datetime(2015, 6, 30, 23, 30, tzinfo=UTC))
     services = Services(demo_db, clock)
     paper = services.reports.export("H", "docx", None).content
-    blocks = as_dicts(CommandRunner(services).run(CHAIR, "summary H").blocks)
+    blocks = as_dicts(CommandRunner(services).run(CHAIR, "summary H").settled().blocks)
     assert "Progress at: 1 July 2015" in readers.docx_text(paper)
     assert readers.docx_key_figures(paper) == readers.summary_figures(blocks)

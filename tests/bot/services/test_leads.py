@@ -80,9 +80,9 @@ def demo_db_board(db: Database) -> int:
     from storage import queries
 
     with db.unit_of_work(write=False) as uow:
-        board = queries.first_board(uow.session)
-        assert board is not None and board.id is not None
-        return board.id
+        review = queries.review_by_code(uow.session, "H", queries.EVERY_BOARD)
+        assert review is not None
+        return review.board_id
 
 
 def test_without_slack_an_unknown_name_is_a_placeholder_never_a_refusal(demo_db: Database) -> None:
