@@ -9,7 +9,7 @@ with two boards.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -346,6 +346,13 @@ def boards_with_role(session: Session, user_id: str, role: str) -> Sequence[Boar
     ).all()
 
 
+def boards_by_ids(session: Session, board_ids: Collection[int]) -> Sequence[Board]:
+    """The boards with these ids (the caller's boards in view: their thresholds)."""
+    if not board_ids:
+        return []
+    return session.exec(select(Board).where(col(Board.id).in_(sorted(board_ids)))).all()
+
+
 def boards_chaired_by(session: Session, user_id: str) -> Sequence[Board]:
     return boards_with_role(session, user_id, "chair")
 
@@ -444,9 +451,15 @@ class RecommendationList:
     parameters come with each call (bot.brag.BRAG_BOUND and brag_params).
     """
 
-    def __init__(self, brag: ColumnElement[Any], brag_rank: ColumnElement[Any]) -> None:
-        self.brag = brag
-        self.brag_rank = brag_rank
+    def __init__(
+        self,
+        brag: Callable[[int], ColumnElement[Any]],
+        brag_rank: Callable[[int], ColumnElement[Any]],
+    ) -> None:
+        # Each a function of how many groups of boards in a list have thresholds of their
+        # own (`groups`): most lists have none (bot.rules.brag.brag_bound).
+        self._brag = brag
+        self._brag_rank = brag_rank
         self._built = Built()
 
     def page(
@@ -460,8 +473,9 @@ class RecommendationList:
     ) -> tuple[list[RecommendationRow], int]:
         shape, values = _shape(flt)
         values = {**params, **values}
+        groups = groups_in(params)
         rows = session.execute(
-            self._built.get(("page", shape), lambda: self._page_statement(shape)),
+            self._built.get(("page", shape, groups), lambda: self._page_statement(shape, groups)),
             {**values, "page_limit": page_size, "page_offset": (page - 1) * page_size},
         ).all()
         if rows:
@@ -469,7 +483,7 @@ class RecommendationList:
         if page == 1:
             return [], 0
         # Past the last page: no row carries the total, so count on its own.
-        count = self._built.get(("count", shape), lambda: self._count(shape))
+        count = self._built.get(("count", shape, groups), lambda: self._count(shape, groups))
         total = session.execute(count, values)
         return [], int(total.scalar_one())
 
@@ -479,27 +493,29 @@ class RecommendationList:
         """n matching rows drawn at random by the database (ORDER BY random() LIMIT n): n
         rows come back however many match, and every match has the same chance."""
         shape, values = _shape(flt)
-        stmt = self._rows(shape).order_by(func.random()).limit(max(0, n))
+        stmt = self._rows(shape, groups_in(params)).order_by(func.random()).limit(max(0, n))
         return [RecommendationRow(*row) for row in session.execute(stmt, {**params, **values})]
 
-    def _count(self, shape: tuple[bool, ...]) -> Any:
+    def _count(self, shape: tuple[bool, ...], groups: int) -> Any:
         if shape == _THEME_ALONE:
             # Every theme row names one recommendation once (its key), so a theme's count
             # is its index's: no visit to the recommendations, nationally 12,000 and more.
             return sa_select(func.count()).where(
                 col(RecommendationTheme.theme) == bindparam("f_theme")
             )
-        matching = sa_select(col(Recommendation.id)).where(*_conditions(shape, self.brag))
+        matching = sa_select(col(Recommendation.id)).where(
+            *_conditions(shape, self._brag(groups))
+        )
         return sa_select(func.count()).select_from(matching.subquery())
 
-    def _page_statement(self, shape: tuple[bool, ...]) -> Any:
+    def _page_statement(self, shape: tuple[bool, ...], groups: int) -> Any:
         """The page is sorted and cut on the recommendation's own narrow columns, and only its
         rows are joined to their agency and lead officer and carry their text: sorting whole
         rows across every match cost most of a list across all reviews (100,000 nationally).
         The total is a scalar subquery, run once per statement: one round trip, and unlike a
         window count it never holds every matching row."""
         rec = Recommendation
-        rank = self.brag_rank.label("rank")  # ordered by its label: computed once a row
+        rank = self._brag_rank(groups).label("rank")  # ordered by its label: once a row
         page = (
             sa_select(
                 col(rec.id).label("id"),
@@ -508,15 +524,15 @@ class RecommendationList:
                 col(rec.review_id).label("review_id"),
                 col(rec.number).label("number"),
             )
-            .where(*_conditions(shape, self.brag))
+            .where(*_conditions(shape, self._brag(groups)))
             .order_by(*_page_order(rank, col(rec.due_on), rec))
             .limit(bindparam("page_limit"))
             .offset(bindparam("page_offset"))
             .subquery("page")
         )
-        total = self._count(shape).scalar_subquery().label("total_matching")
+        total = self._count(shape, groups).scalar_subquery().label("total_matching")
         return (
-            sa_select(*self._columns(), total)
+            sa_select(*self._columns(groups), total)
             .select_from(page)
             .join(rec, col(rec.id) == page.c.id)
             .outerjoin(Agency, col(Agency.id) == rec.agency_id)
@@ -524,7 +540,7 @@ class RecommendationList:
             .order_by(*_page_order(page.c.rank, page.c.due_on, page.c))
         )
 
-    def _columns(self) -> tuple[Any, ...]:
+    def _columns(self, groups: int) -> tuple[Any, ...]:
         """A RecommendationRow's columns, in its fields' order."""
         return (
             col(Recommendation.id),
@@ -537,17 +553,26 @@ class RecommendationList:
             col(Agency.name).label("agency"),
             col(Person.name).label("lead_officer"),
             col(Recommendation.lead_officer_id),
-            self.brag.label("brag"),
+            self._brag(groups).label("brag"),
             col(Recommendation.last_update_at),
         )
 
-    def _rows(self, shape: tuple[bool, ...]) -> Any:
+    def _rows(self, shape: tuple[bool, ...], groups: int) -> Any:
         return (
-            sa_select(*self._columns())
+            sa_select(*self._columns(groups))
             .outerjoin(Agency, col(Agency.id) == Recommendation.agency_id)
             .outerjoin(Person, col(Person.id) == Recommendation.lead_officer_id)
-            .where(*_conditions(shape, self.brag))
+            .where(*_conditions(shape, self._brag(groups)))
         )
+
+
+BRAG_GROUP = "brag_g{}_{}"  # a group's parameter: its number, then "boards", "soon", "stale"
+
+
+def groups_in(params: dict[str, Any]) -> int:
+    """How many groups of boards with thresholds of their own the BRAG parameters carry
+    (bot.rules.brag.brag_params_by_board)."""
+    return sum(1 for i in range(len(params)) if BRAG_GROUP.format(i, "boards") in params)
 
 
 def _page_order(rank: Any, due_on: Any, keys: Any) -> tuple[Any, ...]:

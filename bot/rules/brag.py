@@ -7,7 +7,7 @@ The two forms are tested against each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -157,3 +157,58 @@ BRAG_BOUND = _brag_case(_TODAY, _SOON, _STALE)
 # The rank straight from the rule (one CASE a row, not the BRAG's CASE inside a second one):
 # a list across every review evaluates it for each recommendation it sorts.
 BRAG_BOUND_RANK = _brag_case(_TODAY, _SOON, _STALE, value=BRAG_ORDER.__getitem__)
+
+
+# --- one list, several boards ----------------------------------------------------------------
+# A list across boards judges each recommendation by its own board's thresholds. The boards
+# whose thresholds differ from the list's most common set are grouped by their set, and each
+# group's moments are chosen by a CASE on the review's board (an uncorrelated subquery the
+# database runs once). Most lists are of one board, or of boards that all keep the defaults:
+# then there are no groups, and the statement is BRAG_BOUND's.
+
+
+def _group(i: int, name: str) -> str:
+    from storage.queries import BRAG_GROUP
+
+    return BRAG_GROUP.format(i, name)
+
+
+def brag_bound(groups: int = 0, *, rank: bool = False) -> ColumnElement[Any]:
+    """BRAG_BOUND (or its rank) where `groups` sets of boards have thresholds of their own."""
+    from sqlmodel import select
+
+    from storage.models import Review
+
+    value: Callable[[Brag], Any] = BRAG_ORDER.__getitem__ if rank else (lambda b: b.value)
+    if not groups:
+        return BRAG_BOUND_RANK if rank else BRAG_BOUND
+    reviews = col(Recommendation.review_id)
+
+    def of_group(i: int) -> Any:
+        boards: Any = bindparam(_group(i, "boards"), expanding=True)
+        return reviews.in_(select(Review.id).where(col(Review.board_id).in_(boards)))
+
+    soon = case(*[(of_group(i), bindparam(_group(i, "soon"))) for i in range(groups)], else_=_SOON)
+    stale = case(
+        *[(of_group(i), bindparam(_group(i, "stale"))) for i in range(groups)], else_=_STALE
+    )
+    return _brag_case(_TODAY, soon, stale, value=value)
+
+
+def brag_params_by_board(
+    today: date, by_board: Mapping[int, Thresholds]
+) -> tuple[int, dict[str, Any]]:
+    """How many groups of boards have thresholds of their own, and the parameters of
+    `brag_bound(groups)` on a day: the most common set is the default."""
+    sets: dict[Thresholds, list[int]] = {}
+    for board_id, thresholds in sorted(by_board.items()):
+        sets.setdefault(thresholds, []).append(board_id)
+    ordered = sorted(sets.items(), key=lambda item: (-len(item[1]), item[1][0]))
+    default = ordered[0][0] if ordered else Thresholds()
+    params = brag_params(today, default)
+    for i, (thresholds, boards) in enumerate(ordered[1:]):
+        own = brag_params(today, thresholds)
+        params[_group(i, "boards")] = boards
+        params[_group(i, "soon")] = own[DUE_SOON]
+        params[_group(i, "stale")] = own[STALE_BEFORE]
+    return len(ordered) - 1 if ordered else 0, params

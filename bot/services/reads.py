@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 from sqlmodel import Session, select
 
 from bot.errors import UserError
 from bot.rules.brag import (
-    BRAG_BOUND,
-    BRAG_BOUND_RANK,
     Brag,
     Thresholds,
+    brag_bound,
     brag_for,
     brag_params,
+    brag_params_by_board,
 )
 from bot.rules.lifecycle import status_words
 from bot.rules.permissions import Actor
@@ -38,7 +39,7 @@ from storage.models import (
 from storage.queries import BoardScope, RecommendationFilter, RecommendationRow
 
 PAGE_SIZE = 40  # a whole review plan of dozens fits one message (50 blocks)
-LISTS = queries.RecommendationList(BRAG_BOUND, BRAG_BOUND_RANK)
+LISTS = queries.RecommendationList(brag_bound, partial(brag_bound, rank=True))
 
 
 @dataclass
@@ -60,15 +61,18 @@ def list_page(
     flt: RecommendationFilter,
     *,
     today: date,
-    thresholds: Thresholds,
+    thresholds: Thresholds | Mapping[int, Thresholds],
     title: str,
     command: str,
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> RecommendationPage:
-    rows, total = LISTS.page(
-        session, flt, brag_params(today, thresholds), page=page, page_size=page_size
-    )
+    """`thresholds`: the board's, or each board's of a list across boards."""
+    if isinstance(thresholds, Thresholds):
+        params = brag_params(today, thresholds)
+    else:
+        params = brag_params_by_board(today, thresholds)[1]
+    rows, total = LISTS.page(session, flt, params, page=page, page_size=page_size)
     return RecommendationPage(title, rows, total, page, page_size, command)
 
 
@@ -235,10 +239,11 @@ def review_title(review: Review | None) -> str:
     return f"{review.title} ({review.code})" if review else "All reviews"
 
 
-def thresholds_for(session: Session, boards: Collection[int]) -> Thresholds:
-    """The thresholds of the first of `boards` (a list across boards needs one set)."""
-    first = min(boards, default=None)
-    return Thresholds.of(session.get(Board, first) if first is not None else None)
+def thresholds_for(session: Session, boards: Collection[int]) -> dict[int, Thresholds]:
+    """Each board's thresholds: a list across boards judges each recommendation by its own
+    board's."""
+    found = queries.boards_by_ids(session, boards)
+    return {board.id: Thresholds.of(board) for board in found if board.id is not None}
 
 
 def reviews(session: Session, boards: Collection[int]) -> list[Review]:

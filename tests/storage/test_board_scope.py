@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.demo import load_demo
-from bot.rules.brag import BRAG_BOUND, Thresholds, brag_params, brag_sql
+from bot.rules.brag import BRAG_BOUND, Thresholds, brag_bound, brag_params, brag_sql
 from console.clock import MovableClock
 from storage import as_of, queries, scope
 from storage.db import Database
@@ -52,7 +52,7 @@ class Boards:
 
 
 Walk = Callable[[Boards], Any]
-LISTS = RecommendationList(BRAG_BOUND, BRAG_BOUND)
+LISTS = RecommendationList(brag_bound, brag_bound)
 STATE = as_of.StateSummary(BRAG_BOUND)
 PARAMS = brag_params(date(2015, 3, 2))
 
@@ -143,6 +143,7 @@ NOT_BOARD_DATA = {
     "queries.people_named": "Slack users by name, as an import's lead officer is written",
     "queries.person_by_email": "a workspace member by email, as a mention would be",
     "queries.all_people": "the console's list of who it can act as (the operator's terminal)",
+    "queries.boards_by_ids": "boards for ids the caller already holds (their boards in view)",
     "queries.has_boards": "whether the deployment has any board yet (the first import)",
     "queries.board_named": "the operator's RECS_BOARD, by its name (command-line import)",
     "queries.first_admin": "the console's default identity (the operator's terminal)",

@@ -1,0 +1,132 @@
+"""Issue 19's first acceptance: two boards, a chair of both, an admin of each. The chair sees
+both; each admin changes only their own board's settings; each board's lists (and a list
+across both) judge every recommendation by its own board's thresholds."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import col, select
+
+from bot import services
+from bot.commands.dispatch import CommandRunner
+from bot.errors import NotAllowed
+from bot.rules.brag import Thresholds, brag_for
+from bot.rules.permissions import SYSTEM, Actor
+from bot.services.boards import BoardSettings
+from bot.services.reading import ListQuery
+from bot.services.suite import Services
+from bot.views.blocks import as_dicts
+from storage.db import Database
+from storage.models import Board, BoardRoleKind, Recommendation, Review, UpdateSource
+from tests.conftest import ADMIN, CHAIR
+from tests.support import second_board as bravo
+
+TODAY = date(2015, 3, 2)  # the demo clock's day
+
+
+@pytest.fixture
+def two_boards(demo_db: Database) -> Database:
+    """Child H's board and Bravo's; Child H's chair chairs Bravo too. Each review has a
+    recommendation not started, due on 30 September 2015 and untouched since 20 February:
+    green under the default thresholds, amber under a short staleness or a long due-soon."""
+    bravo.add_second_board(demo_db)
+    with demo_db.unit_of_work() as uow:
+        board = uow.session.exec(select(Board).where(Board.name == bravo.BOARD)).one()
+        services.grant_role(uow, SYSTEM, board, CHAIR.user_id, BoardRoleKind.chair)
+        for code in ("H", bravo.REVIEW):
+            rec = services.add_recommendation(
+                uow, SYSTEM,
+                services.NewRecommendation(code, f"{code} sensitive", due="30/9/2015"),
+                source=UpdateSource.import_,
+            )  # fmt: skip
+            rec.created_at = datetime(2015, 2, 20, 12, 0, tzinfo=UTC)
+            uow.session.add(rec)
+        uow.commit()
+    return demo_db
+
+
+def board_ids(db: Database) -> tuple[int, int]:
+    with db.unit_of_work(write=False) as uow:
+        h = uow.session.exec(select(Review).where(Review.code == "H")).one().board_id
+        b = uow.session.exec(select(Review).where(Review.code == bravo.REVIEW)).one().board_id
+    return h, b
+
+
+def test_a_chair_of_two_boards_sees_a_section_for_each(two_boards: Database) -> None:
+    found = Services(two_boards).reads.chaired_summaries(CHAIR)
+    assert sorted(s.title for s in found) == sorted([bravo.BOARD, _board_name(two_boards)])
+    assert {s.total for s in found} == {37, 4}  # never a sum across boards
+    reply = CommandRunner(two_boards).run(CHAIR, "").settled()
+    shown = str(as_dicts(reply.blocks))
+    assert bravo.BOARD in shown and _board_name(two_boards) in shown
+
+
+def test_in_a_boards_channel_the_chair_sees_that_board_alone(two_boards: Database) -> None:
+    in_bravo = Actor(CHAIR.user_id, CHAIR.name, channel_id=bravo.CHANNEL)
+    found = Services(two_boards).reads.chaired_summaries(in_bravo)
+    assert [s.title for s in found] == [bravo.BOARD]
+
+
+def test_each_admin_changes_only_their_own_boards_settings(two_boards: Database) -> None:
+    h_board, b_board = board_ids(two_boards)
+    boards = Services(two_boards).boards
+    bravo_admin = Actor(bravo.ADMIN, "Bill Bravo-Admin")
+    with pytest.raises(NotAllowed):
+        boards.change_settings(ADMIN, b_board, BoardSettings(amber_due_within_days=90))
+    with pytest.raises(NotAllowed):
+        boards.change_settings(bravo_admin, h_board, BoardSettings(amber_due_within_days=90))
+    boards.change_settings(ADMIN, h_board, BoardSettings(amber_stale_days=7))
+    boards.change_settings(bravo_admin, b_board, BoardSettings(amber_due_within_days=300))
+    with two_boards.unit_of_work(write=False) as uow:
+        h, b = uow.session.get(Board, h_board), uow.session.get(Board, b_board)
+        assert h is not None and b is not None
+        assert (h.amber_stale_days, h.amber_due_within_days) == (7, 30)
+        assert (b.amber_stale_days, b.amber_due_within_days) == (60, 300)
+
+
+@pytest.mark.parametrize("settings", [
+    {},  # both keep the defaults: one set, no groups
+    {"h": BoardSettings(amber_stale_days=7)},
+    {"h": BoardSettings(amber_stale_days=7), "b": BoardSettings(amber_due_within_days=300)},
+    {"b": BoardSettings(amber_due_within_days=300, amber_stale_days=8)},
+])  # fmt: skip
+def test_a_list_across_both_boards_judges_each_by_its_own_boards_thresholds(
+    two_boards: Database, settings: dict[str, BoardSettings]
+) -> None:
+    h_board, b_board = board_ids(two_boards)
+    services_ = Services(two_boards)
+    for key, new in settings.items():
+        services_.boards.change_settings(SYSTEM, h_board if key == "h" else b_board, new)
+    expected = _expected_brag(two_boards)
+    if settings:  # the recommendations that tell one board's thresholds from another's
+        assert "amber" in {expected["H-37"], expected["BRAVO-4"]}
+        assert len({expected["H-37"], expected["BRAVO-4"]}) == 2 or len(settings) == 2
+    for rag in (None, "amber", "green"):
+        page = services_.reads.list_page(
+            CHAIR, ListQuery(rag=rag), title="all", command="list"
+        )  # a DM: both boards in view
+        shown = {row.ref: row.brag for row in page.rows}
+        assert all(expected[ref] == brag for ref, brag in shown.items()), (rag, shown)
+        wanted = [ref for ref, brag in expected.items() if rag is None or brag == rag]
+        assert page.total == len(wanted), rag
+
+
+def _expected_brag(db: Database) -> dict[str, str]:
+    """Every recommendation's BRAG by the rule in Python, under its own board's thresholds."""
+    with db.unit_of_work(write=False) as uow:
+        rows = uow.session.exec(
+            select(Recommendation, Board)
+            .join(Review, col(Review.id) == Recommendation.review_id)
+            .join(Board, col(Board.id) == Review.board_id)
+        ).all()
+        return {rec.ref: brag_for(rec, TODAY, Thresholds.of(board)).value for rec, board in rows}
+
+
+def _board_name(db: Database) -> str:
+    with db.unit_of_work(write=False) as uow:
+        h = uow.session.exec(select(Review).where(Review.code == "H")).one()
+        board = uow.session.get(Board, h.board_id)
+        assert board is not None
+        return board.name
