@@ -313,9 +313,23 @@ def all_people(session: Session) -> Sequence[Person]:
     return session.exec(select(Person).where(_not_placeholder()).order_by(Person.name)).all()
 
 
-def first_board(session: Session) -> Board | None:
+def first_board(session: Session, workspace: str | None = None) -> Board | None:
+    """The first board; with `workspace`, the first of that workspace's boards."""
     # LIMIT 1: first() alone still builds every board (150 nationally) before keeping one.
-    return session.exec(select(Board).order_by(col(Board.id)).limit(1)).first()
+    found = select(Board).order_by(col(Board.id)).limit(1)
+    if workspace is not None:
+        found = found.where(col(Board.team_id) == workspace)
+    return session.exec(found).first()
+
+
+def board_named(session: Session, name: str) -> Board | None:
+    return session.exec(select(Board).where(Board.name == name)).first()
+
+
+def board_workspaces(session: Session) -> list[str | None]:
+    """The workspaces the boards belong to (None: a board of no workspace)."""
+    found = session.exec(select(Board.team_id).distinct()).all()
+    return sorted(found, key=lambda team: team or "")
 
 
 def first_review(session: Session) -> Review | None:

@@ -177,7 +177,9 @@ def import_draft(
     row = _row(uow, draft_id)
     _claim(uow, row, IMPORTED)
     draft = _draft(row)
-    board = queries.first_board(uow.session) or services.ensure_board(uow, actor, board_name)
+    board = queries.first_board(uow.session, actor.workspace) or services.ensure_board(
+        uow, actor, board_name
+    )
     review = queries.review_by_code(uow.session, draft.review_code, [board.id]) or services.ensure_review(  # type: ignore[list-item]
         uow, actor, board, draft.review_code, draft.review_title
     )
@@ -209,7 +211,7 @@ def cancel_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> Draft:
 
 
 def require_admin(uow: UnitOfWork, actor: Actor, what: str) -> None:
-    board = queries.first_board(uow.session)
+    board = queries.first_board(uow.session, actor.workspace)
     require_on_board(uow.session, actor, board.id if board else None, Act.import_plan, what)
 
 

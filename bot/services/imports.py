@@ -118,7 +118,9 @@ class Imports(UseCases):
         board_name: str,
         accepted_on: date | None,
     ) -> ImportResult:
-        board = queries.first_board(uow.session) or services.ensure_board(uow, actor, board_name)
+        board = queries.first_board(uow.session, actor.workspace) or services.ensure_board(
+            uow, actor, board_name
+        )
         review = queries.review_by_code(uow.session, code, [board.id])  # type: ignore[list-item]
         review = review or services.ensure_review(uow, actor, board, code, title)
         return importing.import_recommendations(

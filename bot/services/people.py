@@ -191,7 +191,7 @@ def link_placeholder(uow: UnitOfWork, actor: Actor, written: str, user: Named) -
 def _admin_board(uow: UnitOfWork, actor: Actor, what: str) -> int:
     from bot.services.access import require_on_board
 
-    board = queries.first_board(uow.session)
+    board = queries.first_board(uow.session, actor.workspace)
     require_on_board(uow.session, actor, board.id if board else None, Act.import_plan, what)
     if board is None or board.id is None:
         raise NotFound("There is no board yet: import a review first.")

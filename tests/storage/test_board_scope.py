@@ -143,9 +143,12 @@ NOT_BOARD_DATA = {
     "queries.people_named": "Slack users by name, as an import's lead officer is written",
     "queries.person_by_email": "a workspace member by email, as a mention would be",
     "queries.all_people": "the console's list of who it can act as (the operator's terminal)",
-    "queries.first_board": "the operator's default board (console, command-line import)",
+    "queries.first_board": "the operator's default board (console, command-line import), "
+    "or a workspace's first board (many workspaces)",
     "queries.first_review": "whether the deployment has any review (console)",
     "queries.all_boards": "the reminder sweep works for every board, each board apart",
+    "queries.board_named": "whether a name is taken: a new board's name is unique everywhere",
+    "queries.board_workspaces": "the workspaces the sweep works for (ids only)",
     "queries.chairs_by_board": "the reminder sweep: each board's chairs, by board",
     "queries.reminder_candidates": "the reminder sweep: rows carry their board id",
     "queries.boards_administered_by": "the boards a person is admin of: their own roles",
