@@ -130,19 +130,31 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+BOT_NEEDED = "SLACK_BOT_TOKEN (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)"
+
+
+def has_bot(settings: Settings) -> bool:
+    """A bot to speak with: SLACK_BOT_TOKEN's one workspace, or the OAuth install's many."""
+    from slack.oauth import many_workspaces
+
+    return bool(settings.slack_bot_token) or many_workspaces(settings)
+
+
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Production HTTP: bolt's WSGI adapter under waitress (not bolt's development server)."""
     import waitress
 
     from slack.apps import serve_app
 
-    if not settings.slack_bot_token or not settings.slack_signing_secret:
-        print("serve needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.", file=sys.stderr)
+    if not has_bot(settings) or not settings.slack_signing_secret:
+        print(f"serve needs {BOT_NEEDED} and SLACK_SIGNING_SECRET.", file=sys.stderr)
         return 2
     deps, app = compose.slack_app(settings)
     if args.with_scheduler:
         compose.start_scheduler(settings, deps.db)
     log.info("serving POST /slack/events and GET /healthz on %s:%s", args.host, settings.port)
+    if deps.oauth is not None:
+        log.info("serving GET /slack/install and GET /slack/oauth_redirect: many workspaces")
     wsgi = serve_app(deps, app)
     # Everything built so far (modules, mappers, bolt, the listeners) lives as long as the
     # process: out of the collector's sight, a full collection scans only what requests
@@ -195,8 +207,8 @@ def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """The reminder worker alone; run one or more beside the serve processes."""
     from bot.reminders.scheduling import build_scheduler, safe_sweep
 
-    if not settings.slack_bot_token:
-        print("scheduler needs SLACK_BOT_TOKEN.", file=sys.stderr)
+    if not has_bot(settings):
+        print(f"scheduler needs {BOT_NEEDED}.", file=sys.stderr)
         return 2
     sweeper = compose.slack_sweeper(settings, compose.open_database(settings))
     safe_sweep(sweeper)  # at once, not a minute after a restart
@@ -209,8 +221,8 @@ def run_remind(args: argparse.Namespace, settings: Settings) -> int:
     """One sweep, as if at --at (for cron and tests); exits 1 if anything failed to send."""
     from datetime import UTC, datetime
 
-    if not settings.slack_bot_token:
-        print("remind needs SLACK_BOT_TOKEN.", file=sys.stderr)
+    if not has_bot(settings):
+        print(f"remind needs {BOT_NEEDED}.", file=sys.stderr)
         return 2
     at = datetime.now(UTC)
     if args.at:

@@ -17,11 +17,14 @@ from storage.db import Clock, Database, masked, utc_now
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.reminders.sweep import Sweeper
+    from bot.reminders.scheduling import Sweeps
+    from bot.reminders.workspaces import NotifierFor
     from bot.reports.paper import PaperOptions
     from console.clock import MovableClock
     from console.shell import Console
+    from slack.actors import SlackActors
     from slack.deps import Deps
+    from slack.oauth import OAuth
 
 log = logging.getLogger("recs")
 
@@ -117,11 +120,49 @@ def slack_deps(settings: Settings, db: Database) -> Deps:
     from slack.notifier import SlackNotifier
 
     services = services_for(settings, db)
-    deps = Deps(settings=settings, db=db, runner=CommandRunner(services),
-                client=make_web_client(settings))  # fmt: skip
+    client = make_web_client(settings)
+    oauth = oauth_of(settings, db)
+    deps = Deps(settings=settings, db=db, runner=CommandRunner(services), client=client,
+                oauth=oauth)  # fmt: skip
     services.reminders.notifier = SlackNotifier(deps.client, deps.actors)
-    services.imports.directory = SlackDirectory(deps.client)
+    if oauth is None:
+        services.imports.directory = SlackDirectory(deps.client)
+    else:
+        # `/recs remind` through the bot of the board's workspace. An import matches lead
+        # officers by name against no workspace's members: they stay placeholders.
+        services.reminders.notifier_for = workspace_notifiers(oauth, deps.actors)
     return deps
+
+
+def oauth_of(settings: Settings, db: Database) -> OAuth | None:
+    """The OAuth install when SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are
+    set (many workspaces), on the database's engine; else None (SLACK_BOT_TOKEN's one)."""
+    from slack.client import make_web_client
+    from slack.oauth import many_workspaces, oauth_for
+
+    if not many_workspaces(settings):
+        return None
+    return oauth_for(settings, db.engine, make_web_client(settings),
+                     lambda token: make_web_client(settings, token))  # fmt: skip
+
+
+def workspace_notifiers(oauth: OAuth, actors: SlackActors | None = None) -> NotifierFor:
+    """Each workspace's Slack notifier, with its own bot's client (one per token, so a
+    rotated token gets a notifier of its own); None where recs is not installed."""
+    from slack.notifier import SlackNotifier
+
+    made: dict[int, SlackNotifier] = {}
+
+    def notifier_for(team_id: str) -> SlackNotifier | None:
+        client = oauth.installations.client_for(team_id)
+        if client is None:
+            return None
+        if id(client) not in made:
+            made.clear()
+            made[id(client)] = SlackNotifier(client, actors)
+        return made[id(client)]
+
+    return notifier_for
 
 
 def slack_app(settings: Settings) -> tuple[Deps, App]:
@@ -130,17 +171,22 @@ def slack_app(settings: Settings) -> tuple[Deps, App]:
     from slack.apps import build_app
 
     deps = slack_deps(settings, open_database(settings))
-    if settings.recs_agency_usergroups:
+    if settings.recs_agency_usergroups and deps.oauth is None:  # one workspace's groups
         sync_agency_usergroups(deps.client, deps.services.people, settings.recs_agency_usergroups)
     return deps, build_app(deps)
 
 
-def slack_sweeper(settings: Settings, db: Database) -> Sweeper:
-    """The sweep sending through Slack (scheduler, remind, and socket/serve with a scheduler)."""
+def slack_sweeper(settings: Settings, db: Database) -> Sweeps:
+    """The sweep sending through Slack (scheduler, remind, and socket/serve with a
+    scheduler); with many workspaces, each workspace's boards through its own bot."""
     from bot.reminders.sweep import Sweeper
+    from bot.reminders.workspaces import WorkspaceSweeps
     from slack.client import make_web_client
     from slack.notifier import SlackNotifier
 
+    oauth = oauth_of(settings, db)
+    if oauth is not None:
+        return WorkspaceSweeps(db, workspace_notifiers(oauth))
     return Sweeper(db, SlackNotifier(make_web_client(settings)))
 
 

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Many workspaces (the OAuth install, slack/oauth.py): all three, instead of a bot token.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
+    slack_token_rotation_minutes: int = 120  # rotate a token with less than this left
     port: int = 3000
     recs_tz: str = BOARD_DEFAULTS.time_zone  # a new board's time zone
     recs_board: str = "Safeguarding Children Board"

@@ -8,6 +8,10 @@ Who may use recs at all is decided first (`SlackActors.refusal`), and fails clos
 of another workspace (a Slack Connect channel shared with a partner organisation) reads
 nothing and writes nothing, and so does anyone when recs cannot tell which workspace it is
 installed in (auth.test failing): they are told to try again, and the cause is logged.
+
+Where recs serves many workspaces (the OAuth install, slack/oauth.py), "installed" means
+that the workspace has an installation in the store, and each person is looked up with
+their workspace's own bot token.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
@@ -28,6 +32,9 @@ from bot.errors import UserError
 from bot.rules.permissions import Actor
 from bot.services.leads import DirectoryEntry
 from bot.services.people import People
+
+if TYPE_CHECKING:
+    from slack.oauth import Installations
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +106,10 @@ class SlackActors:
         people: People | None = None,
         ttl: float = USER_TTL_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        installations: Installations | None = None,
     ) -> None:
         self.client = client
+        self.installations = installations  # many workspaces: each one's bot, from the store
         self.people = people  # with them, a person's first request adopts their imported email
         self.ttl = ttl
         self._monotonic = monotonic
@@ -159,11 +168,27 @@ class SlackActors:
         request names must be the installed one. Fails closed: a request naming none is from
         another workspace (ForeignWorkspace); while the installed workspace is unknown,
         nobody is let in (WorkspaceUnknown)."""
+        named = [team for team in teams if team]
+        if self.installations is not None:
+            self._admit_installed(named)
+            return
         installed = self.installed_team()
         if installed is None:
             raise WorkspaceUnknown()
-        named = [team for team in teams if team]
         if not named or any(team != installed for team in named):
+            raise ForeignWorkspace()
+
+    def _admit_installed(self, named: list[str]) -> None:
+        """Many workspaces: the request names one workspace, and it installed recs."""
+        assert self.installations is not None
+        if not named or len(set(named)) > 1:
+            raise ForeignWorkspace()
+        try:
+            installed = self.installations.installed(named[0])
+        except (SQLAlchemyError, SlackClientError) as exc:  # the store, or a rotation
+            log.warning("installation unknown: %s", type(exc).__name__)
+            raise WorkspaceUnknown() from exc
+        if not installed:
             raise ForeignWorkspace()
 
     def admit_person(self, user_id: str, teams: list[str | None]) -> None:
@@ -171,8 +196,9 @@ class SlackActors:
         be the installed one too: for an event that names only the workspace it was
         delivered to (App Home). A person Slack cannot describe is not let in."""
         self.admit(teams)
-        found = self.profile(user_id)
-        if found is None or (found.team_id and found.team_id != self.installed_team()):
+        home = next(team for team in teams if team)  # admit: there is one
+        found = self.profile(user_id, home)
+        if found is None or (found.team_id and found.team_id != home):
             raise ForeignWorkspace()
 
     def is_home(self, team_id: str | None) -> bool:
@@ -185,7 +211,9 @@ class SlackActors:
     def permalink(self, channel_id: str, ts: str, thread_ts: str | None = None) -> str | None:
         """A message's permalink, made as Slack makes it from the workspace's address
         (auth.test, asked once) instead of a chat.getPermalink call per message; None when
-        the address is unknown."""
+        the address is unknown (and with many workspaces, where the caller asks Slack)."""
+        if self.installations is not None:
+            return None
         self.installed_team()
         if not self._team_url or not channel_id or not ts:
             return None
@@ -194,20 +222,32 @@ class SlackActors:
             link += f"?thread_ts={thread_ts}&cid={channel_id}"
         return link
 
-    def profile(self, user_id: str) -> SlackProfile | None:
+    def profile(
+        self, user_id: str, team_id: str | None = None, *, client: WebClient | None = None
+    ) -> SlackProfile | None:
+        """users.info, cached; asked with `client`, else the bot of `team_id` (many
+        workspaces), else the bot's own client."""
         now = self._monotonic()
         with self._lock:
             cached = self._profiles.get(user_id)
         if cached and now - cached[0] < self.ttl:
             return cached[1]
-        found = self._fetch(user_id)
+        client = client or self._client_of(team_id)
+        if client is None:
+            return None  # a workspace recs is not installed in: nobody to ask
+        found = self._fetch(user_id, client)
         with self._lock:
             self._profiles[user_id] = (now, found)
         return found
 
-    def _fetch(self, user_id: str) -> SlackProfile | None:
+    def _client_of(self, team_id: str | None) -> WebClient | None:
+        if self.installations is None:
+            return self.client
+        return self.installations.client_for(team_id)
+
+    def _fetch(self, user_id: str, client: WebClient) -> SlackProfile | None:
         try:
-            user = self.client.users_info(user=user_id)["user"]
+            user = client.users_info(user=user_id)["user"]
         except (SlackApiError, SlackClientError) as exc:
             # Without the profile the person still acts, just without workspace-admin rights.
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
@@ -226,7 +266,7 @@ class SlackActors:
 
     def actor(self, user_id: str, team_id: str | None, channel_id: str | None = None) -> Actor:
         """The person, once `refusal` has let them in; `channel_id` is where they asked."""
-        found = self.profile(user_id)
+        found = self.profile(user_id, team_id)
         if self.people is not None and found and found.email and user_id not in self._adopted:
             self._adopt(self.people, user_id, found.name, found.email)
         return Actor(
@@ -235,6 +275,7 @@ class SlackActors:
             team_id=team_id,
             is_workspace_admin=bool(found and found.is_admin) and self.is_home(team_id),
             channel_id=channel_id,
+            workspace=team_id if self.installations is not None else None,
         )
 
     def _adopt(self, people: People, user_id: str, name: str, email: str) -> None:
@@ -250,9 +291,9 @@ class SlackActors:
         with self._lock:
             self._adopted.add(user_id)
 
-    def remember(self, user_id: str) -> None:
+    def remember(self, user_id: str, team_id: str | None = None) -> None:
         """Stores the person's name, email and time zone (reminders use the zone)."""
-        found = self.profile(user_id)
+        found = self.profile(user_id, team_id)
         if found is None or self.people is None:
             return
         self.people.remember(

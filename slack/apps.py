@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
+from typing import cast
 
 from slack_bolt import App, BoltResponse, Respond
+from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 
 import handlers
@@ -35,21 +38,30 @@ __all__ = ["EVENTS_PATH", "HEALTH_PATH", "build_app", "serve_app"]
 def build_app(deps: Deps) -> App:
     """The bolt App with every listener. No auth.test at start-up: the first request makes
     it, against SLACK_API_URL like every other call."""
-    app = _bolt_app(deps)
+    app = _bolt_app(deps, install=True)
     handlers.register(app, deps)
     return app
 
 
-def _bolt_app(deps: Deps, *, answer_on_return: bool = False, command: bool = False) -> App:
+def _bolt_app(
+    deps: Deps, *, answer_on_return: bool = False, command: bool = False, install: bool = False
+) -> App:
+    """With many workspaces every app authorises with bolt's InstallationStoreAuthorize
+    (each workspace's token, rotated), and the `install` app runs bolt's OAuth flow."""
+
     def authorize(enterprise_id: str | None) -> AuthorizeResult:
         # The installation recs knows (slack.actors), not a second auth.test of bolt's own
         # that could answer differently; while it is unknown, requests are refused.
         return deps.actors.authorization(enterprise_id)
 
+    oauth = deps.oauth
+    # Bolt takes an Authorize instance as is (it may answer None: no installation, refused).
+    chosen = cast(Callable[..., AuthorizeResult], oauth.authorize) if oauth else authorize
     app = App(
         name=LISTENER_LOG_NAME,
         client=deps.client,
-        authorize=authorize,
+        authorize=chosen,
+        oauth_settings=oauth.settings if oauth and install else None,
         signing_secret=deps.settings.slack_signing_secret or "",
         token_verification_enabled=False,
         logger=BOLT_LOG,
@@ -137,4 +149,5 @@ def serve_app(deps: Deps, app: App) -> WsgiApp:
         commands=build_command_app(deps),
         clicks=build_action_app(deps),
         signing_secret=deps.settings.slack_signing_secret,
+        install=SlackRequestHandler(app) if deps.oauth else None,
     )

@@ -55,12 +55,13 @@ class RateLimitRetriesForReads(_ExceptPosts, RateLimitErrorRetryHandler):
     """A 429, for the reminder notifier: its posts wait out 429s in the sweep instead."""
 
 
-def make_web_client(settings: Settings) -> WebClient:
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """The bot's client: SLACK_BOT_TOKEN's, or `token`'s (a workspace's, many workspaces)."""
     base_url = settings.slack_api_url
     if not base_url.endswith("/"):
         base_url += "/"
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         base_url=base_url,
         timeout=10,
         retry_handlers=[

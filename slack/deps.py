@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
@@ -15,6 +15,9 @@ from bot.config import Settings
 from bot.services.suite import Services
 from slack.actors import SlackActors
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from slack.oauth import OAuth
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,9 @@ class Deps:
     settings: Settings
     db: Database
     runner: CommandRunner
-    client: WebClient  # the bot's own client (SLACK_API_URL, retry handlers)
+    client: WebClient  # the bot's own client (SLACK_API_URL, retry handlers); no token
+    # with many workspaces, where each request's client has its workspace's token
+    oauth: OAuth | None = None  # many workspaces: the OAuth install (slack/oauth.py)
     actors: SlackActors = field(init=False)  # Slack user -> Actor, users.info cached
     _after: ThreadPoolExecutor = field(init=False, repr=False)
     _slow: ThreadPoolExecutor = field(init=False, repr=False)
@@ -38,7 +43,10 @@ class Deps:
         return self.runner.services
 
     def __post_init__(self) -> None:
-        self.actors = SlackActors(self.client, people=self.services.people)
+        installations = self.oauth.installations if self.oauth else None
+        self.actors = SlackActors(
+            self.client, people=self.services.people, installations=installations
+        )
         self._after = ThreadPoolExecutor(AFTER_WORKERS, thread_name_prefix="recs-after")
         self._slow = ThreadPoolExecutor(SLOW_WORKERS, thread_name_prefix="recs-slow")
 

@@ -101,7 +101,7 @@ class SlackNotifier:
         self._lock = threading.Lock()
 
     def time_zone(self, user_id: str) -> str | None:
-        profile = self.actors.profile(user_id)
+        profile = self.actors.profile(user_id, client=self.client)
         return profile.tz if profile else None
 
     def user_for_email(self, email: str) -> tuple[str, str] | None:
@@ -112,7 +112,7 @@ class SlackNotifier:
         return str(user["id"]), str(user.get("real_name") or user.get("name") or email)
 
     def on_leave(self, user_id: str) -> bool:
-        profile = self.actors.profile(user_id)
+        profile = self.actors.profile(user_id, client=self.client)
         if profile is None:
             return False
         return status_says_away(profile.status_text, profile.status_emoji)

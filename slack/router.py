@@ -37,6 +37,7 @@ from storage.db import Database
 from storage.replay import claim_signature, event_answered, mark_event_answered, release_signature
 
 EVENTS_PATH = "/slack/events"
+OAUTH_PATHS = frozenset({"/slack/install", "/slack/oauth_redirect"})  # slack/oauth.py
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; a bigger body is not from Slack
 
@@ -104,15 +105,22 @@ class Router:
     """The WSGI application: each kind of request to the bolt app that answers it."""
 
     def __init__(
-        self, db: Database, apps: dict[str, App], guard: ReplayGuard | None = None
+        self,
+        db: Database,
+        apps: dict[str, App],
+        guard: ReplayGuard | None = None,
+        install: WsgiApp | None = None,
     ) -> None:
         self.db = db
         self.apps = apps
         self.guard = guard
+        self.install = install  # many workspaces: bolt's install pages
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
+        if path in OAUTH_PATHS and method == "GET" and self.install is not None:
+            return self.install(environ, start_response)  # bolt's OAuth flow
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             ok = self.db.healthy()
             response = _plain(200, "ok\n") if ok else _plain(503, "database unavailable\n")
@@ -165,12 +173,14 @@ def wsgi_app(
     commands: App | None = None,
     clicks: App | None = None,
     signing_secret: str | None = None,
+    install: WsgiApp | None = None,
 ) -> WsgiApp:
     """The router over `app`; with `events`, `commands` or `clicks`, those kinds go to those
-    apps; with `signing_secret`, replays are refused."""
+    apps; with `signing_secret`, replays are refused; with `install`, `GET /slack/install`
+    and `/slack/oauth_redirect` go to it (bolt's OAuth flow, many workspaces)."""
     apps = {EVENT: events or app, COMMAND: commands or app, CLICK: clicks or app, OTHER: app}
     guard = ReplayGuard(db, signing_secret) if signing_secret else None
-    return Router(db, apps, guard)
+    return Router(db, apps, guard, install)
 
 
 def read_body(environ: dict[str, Any]) -> bytes | None:

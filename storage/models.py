@@ -126,6 +126,9 @@ class Board(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     channel_id: str | None = Field(default=None, max_length=32, index=True)
+    # The Slack workspace the board belongs to, where recs serves many (the OAuth install):
+    # a request from a workspace sees only its boards. None with a single bot token.
+    team_id: str | None = Field(default=None, max_length=32, index=True)
     time_zone: str = Field(default=_D.time_zone, max_length=64)
     require_evidence: bool = _D.require_evidence
     # Reminder policy and BRAG thresholds (bot/rules/policy.py).

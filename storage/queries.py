@@ -313,9 +313,13 @@ def all_people(session: Session) -> Sequence[Person]:
     return session.exec(select(Person).where(_not_placeholder()).order_by(Person.name)).all()
 
 
-def has_boards(session: Session) -> bool:
-    """Whether the deployment has any board yet (the first import makes one)."""
-    return session.exec(select(Board.id).limit(1)).first() is not None
+def has_boards(session: Session, workspace: str | None = None) -> bool:
+    """Whether the deployment (with `workspace`, that workspace) has any board yet: the
+    first import makes one."""
+    found = select(Board.id).limit(1)
+    if workspace is not None:
+        found = found.where(col(Board.team_id) == workspace)
+    return session.exec(found).first() is not None
 
 
 def board_named(session: Session, name: str) -> Board | None:
@@ -332,6 +336,12 @@ def first_admin(session: Session) -> Person | None:
         .order_by(col(BoardRole.id))
         .limit(1)
     ).first()
+
+
+def board_workspaces(session: Session) -> list[str | None]:
+    """The workspaces the boards belong to (None: a board of no workspace)."""
+    found = session.exec(select(Board.team_id).distinct()).all()
+    return sorted(found, key=lambda team: team or "")
 
 
 def first_review(session: Session) -> Review | None:

@@ -66,9 +66,14 @@ class ScopeFacts:
     boards: tuple[int, ...]
 
 
-def _scope_statement() -> Any:
+def _scope_statement(*, by_workspace: bool) -> Any:
     user: Any = bindparam("sc_user")
     channel: Any = bindparam("sc_channel")
+    # Many workspaces: only the request's workspace's boards exist for it (the others'
+    # channel, role and lead rows are then outside every board, so never in view).
+    every: Any = sa_select(literal("board").label("kind"), col(Board.id).label("board_id"))
+    if by_workspace:
+        every = every.where(col(Board.team_id) == bindparam("sc_team"))
 
     def kind(name: str, column: Any) -> Any:
         return sa_select(literal(name).label("kind"), col(column).label("board_id"))
@@ -90,16 +95,24 @@ def _scope_statement() -> Any:
         .where(col(AgencyMember.user_id) == user),
         leads(col(Recommendation.lead_officer_id) == user),
         leads(col(Recommendation.lead_officer_id).in_(deputised)),
-        kind("board", Board.id),
+        every,
     )
 
 
-_SCOPE = _scope_statement()
+_SCOPE = _scope_statement(by_workspace=False)
+_WORKSPACE_SCOPE = _scope_statement(by_workspace=True)
 
 
-def scope_facts(session: Session, user_id: str, channel_id: str | None) -> ScopeFacts:
-    """The facts bot.rules.scope needs, in one statement."""
-    rows = session.execute(_SCOPE, {"sc_user": user_id, "sc_channel": channel_id or ""}).all()
+def scope_facts(
+    session: Session, user_id: str, channel_id: str | None, workspace: str | None = None
+) -> ScopeFacts:
+    """The facts bot.rules.scope needs, in one statement; with `workspace`, every board
+    there is means every board of that workspace."""
+    params = {"sc_user": user_id, "sc_channel": channel_id or ""}
+    if workspace is None:
+        rows = session.execute(_SCOPE, params).all()
+    else:
+        rows = session.execute(_WORKSPACE_SCOPE, {**params, "sc_team": workspace}).all()
     channel = [int(r.board_id) for r in rows if r.kind == "channel"]
     standing = frozenset(int(r.board_id) for r in rows if r.kind in ("role", "agency", "lead"))
     every = tuple(sorted({int(r.board_id) for r in rows if r.kind == "board"}))

@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -67,11 +67,29 @@ def postgres_url(worker: str) -> str:
     return target
 
 
-def empty_postgres(url: str) -> None:
+def all_tables() -> MetaData:
+    """Every table the migrations make: recs's models, and the tables of slack_sdk's
+    SQLAlchemy installation and state stores (the OAuth install), as the stores define them."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
     import storage.models  # noqa: F401
 
+    every = MetaData()
+    engine = create_engine("sqlite://")  # the stores want an engine; nothing is made in it
+    stores = (
+        SQLAlchemyInstallationStore(client_id="recs", engine=engine).metadata,
+        SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine).metadata,
+    )
+    for metadata in (SQLModel.metadata, *stores):
+        for table in metadata.sorted_tables:
+            table.to_metadata(every)
+    return every
+
+
+def empty_postgres(url: str) -> None:
     engine = create_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    tables = ", ".join(f'"{t.name}"' for t in all_tables().sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()

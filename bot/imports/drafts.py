@@ -246,7 +246,7 @@ def board_for_import(
         if found is not None:
             return session.get(Board, found.board_id)
         return _operators_board(uow, actor, board_name, create=create)
-    if not queries.has_boards(session):
+    if not queries.has_boards(session, actor.workspace):
         require_on_board(session, actor, None, Act.import_plan, "import a review")
         return services.ensure_board(uow, actor, board_name) if create else None
     board = one_board(session, actor, act=Act.import_plan)

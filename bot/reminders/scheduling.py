@@ -5,14 +5,15 @@ it) costs nothing, because the next sweep recomputes what is due from the databa
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.reminders.sweep import Sweeper
+from bot.reminders.sending import SweepResult
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,16 @@ TICK_SECONDS = 60
 JOB_ID = "reminder-sweep"
 
 
-def safe_sweep(sweeper: Sweeper) -> None:
+class Sweeps(Protocol):
+    """A reminder sweep (bot.reminders.sweep.Sweeper; for many workspaces,
+    bot.reminders.workspaces.WorkspaceSweeps)."""
+
+    worker: str
+
+    def sweep(self, now: datetime | None = None) -> SweepResult: ...
+
+
+def safe_sweep(sweeper: Sweeps) -> None:
     """One tick: a failing sweep is logged, and the next tick tries again."""
     try:
         sweeper.sweep()
@@ -28,7 +38,7 @@ def safe_sweep(sweeper: Sweeper) -> None:
         log.exception("reminder sweep failed; the next tick retries")
 
 
-def build_scheduler(sweeper: Sweeper, *, blocking: bool = False) -> BaseScheduler:
+def build_scheduler(sweeper: Sweeps, *, blocking: bool = False) -> BaseScheduler:
     scheduler: BaseScheduler = (
         BlockingScheduler(timezone=UTC) if blocking else BackgroundScheduler(timezone=UTC)
     )
@@ -44,7 +54,7 @@ def build_scheduler(sweeper: Sweeper, *, blocking: bool = False) -> BaseSchedule
     return scheduler
 
 
-def start_background(sweeper: Sweeper) -> BaseScheduler:
+def start_background(sweeper: Sweeps) -> BaseScheduler:
     """For `console`, `socket` and `serve --with-scheduler`: ticks beside the app."""
     scheduler = build_scheduler(sweeper)
     scheduler.start()

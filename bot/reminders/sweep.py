@@ -82,7 +82,8 @@ class Sweeper:
     its own number, so two sweeps of one process never take each other's claims for theirs).
 
     `lease_clock`, `sleep` and `monotonic` are the database's clock, time.sleep and
-    time.monotonic; tests move them."""
+    time.monotonic; tests move them. With `workspace` (many workspaces, the OAuth install)
+    it sweeps only that workspace's boards, which its notifier speaks for."""
 
     def __init__(
         self,
@@ -97,8 +98,10 @@ class Sweeper:
         lease_clock: LeaseClock = ledger.database_time,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        workspace: str | None = None,
     ) -> None:
         self.db = db
+        self.workspace = workspace
         self.notifier = notifier
         self.worker = worker or worker_name()
         self.lease = lease
@@ -172,7 +175,8 @@ class Sweeper:
     def _read(self, now: datetime) -> _World:
         with self.db.unit_of_work(write=False) as uow:
             session = uow.session
-            boards = {b.id: b for b in queries.all_boards(session) if b.id is not None}
+            boards = {b.id: b for b in queries.all_boards(session)
+                      if b.id is not None and self._ours(b)}  # fmt: skip
             policies = {board_id: Policy.of(b) for board_id, b in boards.items()}
             if not boards:
                 return _World({}, {}, [], {}, {})
@@ -186,13 +190,17 @@ class Sweeper:
                 - relativedelta(months=min(p.impact_check_months for p in policies.values()))
                 + timedelta(days=1),
             )
-            chairs = queries.chairs_by_board(session)
+            candidates = [c for c in candidates if c.board_id in boards]
+            chairs = {b: ids for b, ids in queries.chairs_by_board(session).items() if b in boards}
             wanted = {c.lead_officer_id for c in candidates if c.lead_officer_id}
             wanted |= {u for ids in chairs.values() for u in ids}
             people = queries.people_by_ids(session, wanted)
             deputies = {p.deputy_id for p in people.values() if p.deputy_id} - set(people)
             people |= queries.people_by_ids(session, deputies)
         return _World(boards, policies, candidates, people, chairs)
+
+    def _ours(self, board: Board) -> bool:
+        return self.workspace is None or board.team_id == self.workspace
 
     def time_zone(self, user_id: str, people: dict[str, Person], fallback: str) -> str:
         if user_id not in self._zones:

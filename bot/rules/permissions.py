@@ -29,6 +29,10 @@ class Actor:
     # Where they asked (a Slack channel): which board a request concerns, and who may see
     # a private channel's evidence (bot.rules.scope). None for the console and the scheduler.
     channel_id: str | None = None
+    # Where recs serves many workspaces (the OAuth install), the one this request came from:
+    # only that workspace's boards exist for it. None with a single bot token (and for the
+    # console, an import and the scheduler), where every board of the deployment does.
+    workspace: str | None = None
 
 
 SYSTEM = Actor(user_id="system", name="recs")

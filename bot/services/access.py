@@ -23,7 +23,7 @@ from storage.queries import Standing
 
 def boards_in_view(session: Session, actor: Actor) -> frozenset[int]:
     """The boards `actor` may read from where they asked (bot.rules.scope decides)."""
-    facts = queries.scope_facts(session, actor.user_id, actor.channel_id)
+    facts = queries.scope_facts(session, actor.user_id, actor.channel_id, actor.workspace)
     return scope.boards_in_view(
         actor, channel_board=facts.channel_board, standing=facts.standing,
         every_board=facts.boards,

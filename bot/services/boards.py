@@ -33,10 +33,22 @@ from storage.models import (
 def ensure_board(
     uow: UnitOfWork, actor: Actor, name: str, *, channel_id: str | None = None
 ) -> Board:
-    board = uow.session.exec(select(Board).where(Board.name == name)).first()
+    """The board of this name, made if there is none; a workspace's own (`actor.workspace`)
+    where recs serves many, and made in it."""
+    found = select(Board).where(Board.name == name)
+    if actor.workspace is not None:
+        found = found.where(Board.team_id == actor.workspace)
+    board = uow.session.exec(found).first()
     if board:
         return board
-    board = Board(name=name, channel_id=channel_id, created_at=uow.now)
+    if actor.workspace is not None and queries.board_named(uow.session, name) is not None:
+        # Names are unique across the deployment: never hand over another workspace's board.
+        raise UserError(
+            f"The board name '{name}' is taken in another workspace: ask the operator to "
+            "set RECS_BOARD to your board's own name.",
+            example="RECS_BOARD=Thames Valley Safeguarding Children Partnership",
+        )
+    board = Board(name=name, channel_id=channel_id, team_id=actor.workspace, created_at=uow.now)
     uow.session.add(board)
     uow.session.flush()
     audit(uow, actor, "board.create", "board", board.id, name=name)

@@ -193,7 +193,7 @@ def _admin_board(uow: UnitOfWork, actor: Actor, what: str) -> int:
     ask (in its channel, when they have several)."""
     from bot.services.access import one_board, require_on_board
 
-    if not queries.has_boards(uow.session):
+    if not queries.has_boards(uow.session, actor.workspace):
         raise NotFound("There is no board yet: import a review first.")
     board = one_board(uow.session, actor, act=Act.import_plan)
     require_on_board(uow.session, actor, board.id, Act.import_plan, what)

@@ -3,12 +3,14 @@ after it (so a reply in its thread is recorded like any reminder's)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import Block
 
 from bot.errors import UserError
+from bot.reminders.delivery import DeliveryFailed
 from bot.reminders.due import Kind
 from bot.rules.permissions import Act, Actor
 from bot.services.access import require_on
@@ -30,6 +32,7 @@ class ManualReminder:
     owner_id: str
     text: str  # the reminder as it would read, for a front end with no notifier
     blocks: list[Block]
+    workspace: str | None = None  # the board's workspace, where recs serves many
 
 
 class Reminders(UseCases):
@@ -38,6 +41,8 @@ class Reminders(UseCases):
     ) -> None:
         super().__init__(db, clock)
         self.notifier = notifier  # None: the reminder is returned for the caller to show
+        # Many workspaces: the notifier speaking for a board's workspace (its own bot).
+        self.notifier_for: Callable[[str], Notifier | None] | None = None
 
     def check(self, actor: Actor, ref: str) -> ManualReminder:
         """Who may send it, and that there is someone to send it to."""
@@ -56,11 +61,15 @@ class Reminders(UseCases):
         from bot.reminders.messages import render
 
         text, blocks = render(detail, Kind.manual, board, self.clock(), None)
-        return ManualReminder(rec.id, rec.ref, rec.lead_officer_id, text, blocks)
+        return ManualReminder(rec.id, rec.ref, rec.lead_officer_id, text, blocks, board.team_id)
 
     def send(self, reminder: ManualReminder) -> str:
         """Sends it now; returns who it went to, or raises sweep.DeliveryFailed."""
         from bot.reminders.manual import send_now
 
-        assert self.notifier is not None
-        return send_now(self.db, self.notifier, reminder.rec_id)
+        notifier = self.notifier
+        if self.notifier_for is not None and reminder.workspace is not None:
+            notifier = self.notifier_for(reminder.workspace)
+        if notifier is None:
+            raise DeliveryFailed("recs is not installed in the board's workspace")
+        return send_now(self.db, notifier, reminder.rec_id)

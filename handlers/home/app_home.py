@@ -27,7 +27,8 @@ def register(app: App, deps: Deps) -> None:
             deps.actors.admit_person(user_id, event_teams(event, body))  # unknown: raises
         except ForeignWorkspace:
             return
-        deps.actors.remember(user_id)  # name and time zone, for reminders
+        team_id = next(t for t in event_teams(event, body) if t)
+        deps.actors.remember(user_id, team_id)  # name and time zone, for reminders
         # App Home is no board's channel: the person sees the boards they have a part on.
-        actor = deps.actors.actor(user_id, next(t for t in event_teams(event, body) if t))
+        actor = deps.actors.actor(user_id, team_id)
         publish_home(deps.services.reads, client, actor, logger)

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.support import block_checks
+from tests.support.fake_oauth import FakeOAuth
 from tests.support.fake_workspace import (
     BOT_ID,
     BOT_USER_ID,
@@ -35,16 +36,8 @@ from tests.support.fake_workspace import (
     dm_channel,
 )
 
-__all__ = [
-    "BOT_ID",
-    "BOT_USER_ID",
-    "TEAM_ID",
-    "FakeSlack",
-    "Fault",
-    "SlackCall",
-    "Violation",
-    "dm_channel",
-]
+__all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "FakeSlack", "Fault", "SlackCall", "Violation",
+           "dm_channel"]  # fmt: skip
 
 JSON_PARAMS = ("blocks", "view", "attachments", "files", "metadata")
 MESSAGE_METHODS = frozenset(
@@ -140,6 +133,7 @@ class FakeSlack:
         self.root = f"http://127.0.0.1:{self.port}"
         self.url = f"{self.root}/api/"
         self.workspace = FakeWorkspace(self.root)
+        self.oauth = FakeOAuth()  # installs into other workspaces, and their tokens
         self.record = record
         self.violations: list[Violation] = []
         self.faults_served: list[ServedFault] = []
@@ -345,6 +339,7 @@ class FakeSlack:
         with self._lock:
             self._faults.clear()
             self.workspace = FakeWorkspace(self.root, sequence=self.workspace.sequence)
+            self.oauth = FakeOAuth()
         self.clear()
 
     def wait_for(
@@ -428,6 +423,9 @@ class FakeSlack:
         self, method: str, params: dict[str, Any], headers: dict[str, str]
     ) -> dict[str, Any]:
         token = _token(params, headers)
+        installed = self.oauth.answer(method, params, headers, token)
+        if installed is not None:
+            return installed
         if not self.workspace.knows(method):
             return {"ok": False, "error": "unknown_method"}
         if not token:
