@@ -44,10 +44,10 @@ def _ack_verdicts(results: dict[str, Any]) -> list[list[str]]:
     for kind, sizes in results.get("ack", {}).items():
         largest = max(sizes, key=int)
         figures = sizes[largest]["recs"]
-        named = {k: v for k, v in figures.items() if k not in ack.ACROSS_REVIEWS}
-        worst = max(named.items(), key=lambda kv: kv[1]["p99"])
-        ratio = max(r["ratio_to_floor_p99"] for r in named.values())
-        direct = max(r.get("ratio_to_direct_floor_p99", 0.0) for r in named.values())
+        # Every ack is in the targets: those answered later included (their ack is quick).
+        worst = max(figures.items(), key=lambda kv: kv[1]["p99"])
+        ratio = max(r["ratio_to_floor_p99"] for r in figures.values())
+        direct = max(r.get("ratio_to_direct_floor_p99", 0.0) for r in figures.values())
         rows.append(
             [
                 f"ack p99 ≤ 100 ms, ≤ 3× floor ({kind}, N={int(largest):,})",
@@ -55,10 +55,17 @@ def _ack_verdicts(results: dict[str, Any]) -> list[list[str]]:
                 f"(to the direct floor {direct:.2f}×)",
             ]
         )
+        summaries = [
+            f"{k}: answer p99 {v['answered']['p99']:.1f} ms"
+            for k, v in figures.items()
+            if "answered" in v and k.startswith(("/recs summary", "/recs by"))
+        ]
+        if summaries:
+            rows.append([f"summary answered ≤ 300 ms ({kind})", "; ".join(summaries)])
         across = [
             f"{k} ack p99 {figures[k]['p99']:.1f} ms, list p99 "
             f"{figures[k].get('answered', {}).get('p99', float('nan')):.1f} ms"
-            for k in ack.ACROSS_REVIEWS
+            for k in ("/recs theme \"neglect\"", "/recs list (all reviews)")
             if k in figures
         ]
         if across:

@@ -55,6 +55,12 @@ def requests_for(seed: SeedResult) -> list[tuple[str, Send]]:
         return d.message(seed.admin, f"Evidence for {review}-2: {link}", channel=seed.channel)
 
     page_two = json.dumps({"command": f"list {review}", "page": 2})
+    big_summary: list[tuple[str, Send]] = []
+    if seed.big_review:
+        big = seed.big_review
+        big_summary.append(
+            (f"/recs summary {big} (10,000)", lambda d: d.command(seed.chair, f"summary {big}"))
+        )
     return [
         ("/recs", lambda d: d.command(owner, "")),
         (f"/recs list {review} mine", lambda d: d.command(owner, f"list {review} mine")),
@@ -63,14 +69,25 @@ def requests_for(seed: SeedResult) -> list[tuple[str, Send]]:
         ("click: next page", lambda d: d.click(owner, ids.LIST_PAGE + "_next", page_two)),
         ("click: Show", lambda d: d.click(owner, ids.SHOW, ref)),
         ("event: evidence message", evidence),
-        # Beyond the issue's set: the two lists that read across every review. Their ack,
-        # and the list that follows it: the next request waits for the list.
+        # Issue 19: the summaries, made after the ack. Their ack, and the answer that
+        # follows it (the next request waits for it). In the board's channel, `summary`
+        # with no review is every review of the board: with the big review, ~10,700.
+        ("/recs summary (every review of the board)", lambda d: d.command(seed.chair, "summary")),
+        ("/recs by a chair (no text)", lambda d: d.command(seed.chair, "")),
+        *big_summary,
+        # The two lists that read across every review. Their ack, and the list that follows
+        # it: the next request waits for the list.
         ('/recs theme "neglect"', lambda d: d.command(owner, 'theme "neglect"')),
         ("/recs list (all reviews)", lambda d: d.command(owner, "list")),
     ]
 
 
-ACROSS_REVIEWS = ('/recs theme "neglect"', "/recs list (all reviews)")  # not in the targets
+def follows(label: str) -> bool:
+    """Whether recs answers this request after its ack (the answer takes the ack's place)."""
+    return label.startswith(("/recs summary", "/recs by a chair", "/recs theme", "/recs list ("))
+
+
+BIG_REVIEW = 10_000  # issue 19: one review of 10,000, in the national seed
 
 
 class Arrivals:
@@ -256,7 +273,8 @@ def _figures(times: list[float], errors: int) -> dict[str, float]:
 
 def run_one(kind: str, n: int, count: int, api_url: str) -> dict[str, Any]:
     """recs and the bare app on one seeded database; the figures per request."""
-    url, seed = common.seeded(kind, n, due=None if n < 10_000 else 100)
+    big = BIG_REVIEW if n >= 100_000 else 0
+    url, seed = common.seeded(kind, n, due=None if n < 10_000 else 100, big_review=big)
     env = {
         "DATABASE_URL": url,
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -283,8 +301,8 @@ def run_one(kind: str, n: int, count: int, api_url: str) -> dict[str, Any]:
             "recs": BenchDriver(recs, arrivals, seed.channel),
         }
         for label, send in requests_for(seed):
-            follows = label in ACROSS_REVIEWS
-            for app, found in measure(drivers, send, count, follows=follows).items():
+            answered_later = follows(label)
+            for app, found in measure(drivers, send, count, follows=answered_later).items():
                 figures[app][label] = found
         for driver in drivers.values():
             driver.close()
