@@ -78,15 +78,22 @@ class CommandRunner:
 # --- reads ------------------------------------------------------------------------------------
 
 
+MINE = "Your open recommendations"
+
+
 def on_help(call: Call, cmd: c.Help) -> Reply:
     return Reply(text="recs help", blocks=views.help_blocks(cmd.topic))
 
 
 def on_home(call: Call, cmd: c.Home) -> Reply:
-    if call.services.reads.chairs_in_view(call.actor):
+    """`/recs`: a person's open recommendations; a chair's boards' summaries, after the ack."""
+    page = call.services.reads.mine_unless_chair(call.actor, MINE, "list mine")
+    if page is None:
         return _after_ack("Reading your boards for their summaries…", lambda: _chaired(call))
-    query = ListQuery(mine=True, statuses=OPEN_STATUSES)
-    return _list(call, query, title="Your open recommendations", command="list mine")
+    return Reply(
+        text=f"{page.title}: {page.total} recommendations",
+        blocks=views.list_blocks(page, call.services.reads.today()),
+    )
 
 
 def on_list(call: Call, cmd: c.ListRecs) -> Reply:
@@ -151,7 +158,7 @@ def _chaired(call: Call) -> Reply:
     found = call.services.reads.chaired_summaries(call.actor)
     if not found:  # no longer a chair between the ack and now: their own list instead
         query = ListQuery(mine=True, statuses=OPEN_STATUSES)
-        return _list(call, query, title="Your open recommendations", command="list mine")
+        return _list(call, query, title=MINE, command="list mine")
     total = sum(s.total for s in found)
     titles = ", ".join(s.title for s in found)
     blocks = [block for s in found for block in summary_views.summary_blocks(s)]

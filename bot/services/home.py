@@ -51,13 +51,13 @@ HOME_RECOMMENDATIONS = 20  # two blocks each, leaving room for the board overvie
 @dataclass
 class HomePage:
     mine: reads.RecommendationPage
-    overview: BoardSummary | None  # for chairs
+    overviews: list[BoardSummary]  # for chairs: each board they chair, in view
     # For a board's admins (the business manager): whom its reminders cannot reach.
     unreachable: list[ledger.Unreachable] = field(default_factory=list)
 
 
 def home_page(session: Session, actor: Actor, today: date) -> HomePage:
-    """The person's own open recommendations, and the overview of a board they chair:
+    """The person's own open recommendations, and the overview of each board they chair:
     nothing of a board they have no part on (App Home is no board's channel)."""
     boards = boards_in_view(session, actor)
     user_id = actor.user_id
@@ -70,19 +70,22 @@ def home_page(session: Session, actor: Actor, today: date) -> HomePage:
         command="list mine",
         page_size=HOME_RECOMMENDATIONS,
     )
-    overview = None
     unreachable = [
         found
         for board in queries.boards_administered_by(session, user_id)
         for found in ledger.unreachable(session, board.id)
     ]
-    chaired = [b for b in queries.boards_chaired_by(session, user_id) if b.id in boards]
-    if chaired:  # the chair's own board: summing every board's reviews would grow with N
-        board = chaired[0]
-        overview = summary.board_summary(
-            session, None, "Board overview", today, Thresholds.of(board), board_id=board.id
+    # Each board the person chairs, its own summary (never a sum across boards): a national
+    # deployment's every board would grow with N.
+    overviews = [
+        summary.board_summary(
+            session, None, board.name, today, Thresholds.of(board), board_id=board.id,
+            board=board,
         )
-    return HomePage(mine, overview, unreachable)
+        for board in queries.boards_chaired_by(session, user_id)
+        if board.id in boards
+    ]  # fmt: skip
+    return HomePage(mine, overviews, unreachable)
 
 
 def review_choices(session: Session, boards: Collection[int]) -> list[Choice]:

@@ -21,7 +21,7 @@ from bot.services.people import Named, resolve
 from bot.services.reads import RecommendationDetail, RecommendationPage
 from bot.services.summary import BoardSummary
 from storage import queries
-from storage.models import Board, Person, Recommendation, Status
+from storage.models import OPEN_STATUSES, Board, Person, Recommendation, Status
 from storage.queries import RecommendationFilter, RecommendationRow
 
 
@@ -41,12 +41,6 @@ class ListQuery:
 
 
 class Reads(UseCases):
-    def chairs_in_view(self, actor: Actor) -> bool:
-        """Whether `actor` chairs a board they may see from where they ask (one indexed
-        read of their roles: a chair's `/recs` is answered with the summaries after that)."""
-        with self.reading() as uow:
-            return bool(self._chaired(uow.session, actor))
-
     def chaired_summaries(self, actor: Actor) -> list[BoardSummary]:
         """A chair's `/recs`: a summary of each board they chair and may see from where they
         ask, each on its own thresholds, zone and last meeting; never a sum across boards.
@@ -80,26 +74,49 @@ class Reads(UseCases):
         with self.reading() as uow:
             session = uow.session
             boards = boards_in_view(session, actor)
-            review, board = reads.review_in_scope(session, query.review, boards)
-            if title is None:
-                title = " · ".join((reads.review_title(review), *qualifiers))
-            flt = RecommendationFilter(
-                boards,
-                review_id=review.id if review else None,
-                agency_ids=self._agency_ids(
-                    session, query, [board.id] if review and board and board.id else boards
-                ),
-                statuses=query.statuses or None,
-                brag=query.rag,
-                overdue_before=self.today() if query.overdue else None,
-                owned_by=self._owner(session, actor, query),
-                theme=query.theme,
-            )
-            return reads.list_page(
-                session, flt, today=self.today(),
-                thresholds=Thresholds.of(board) if board else reads.thresholds_for(session, boards),
-                title=title, command=command, page=query.page,
-            )  # fmt: skip
+            return self._page(session, actor, boards, query, title, command, qualifiers)
+
+    def mine_unless_chair(self, actor: Actor, title: str, command: str) -> RecommendationPage | None:
+        """A person's `/recs`: their open recommendations, read with their boards in one unit
+        of work; None for a chair of a board in view (their summaries follow the ack)."""
+        with self.reading() as uow:
+            session = uow.session
+            boards = boards_in_view(session, actor)
+            if any(b.id in boards for b in queries.boards_chaired_by(session, actor.user_id)):
+                return None
+            query = ListQuery(mine=True, statuses=OPEN_STATUSES)
+            return self._page(session, actor, boards, query, title, command, ())
+
+    def _page(
+        self,
+        session: Session,
+        actor: Actor,
+        boards: frozenset[int],
+        query: ListQuery,
+        title: str | None,
+        command: str,
+        qualifiers: tuple[str, ...],
+    ) -> RecommendationPage:
+        review, board = reads.review_in_scope(session, query.review, boards)
+        if title is None:
+            title = " · ".join((reads.review_title(review), *qualifiers))
+        flt = RecommendationFilter(
+            boards,
+            review_id=review.id if review else None,
+            agency_ids=self._agency_ids(
+                session, query, [board.id] if review and board and board.id else boards
+            ),
+            statuses=query.statuses or None,
+            brag=query.rag,
+            overdue_before=self.today() if query.overdue else None,
+            owned_by=self._owner(session, actor, query),
+            theme=query.theme,
+        )
+        return reads.list_page(
+            session, flt, today=self.today(),
+            thresholds=Thresholds.of(board) if board else reads.thresholds_for(session, boards),
+            title=title, command=command, page=query.page,
+        )  # fmt: skip
 
     @staticmethod
     def _agency_ids(

@@ -1,5 +1,5 @@
-"""The App Home tab: "My recommendations", BRAG-sorted with buttons, and for chairs the
-board overview. A Home tab holds at most 100 blocks; this stays well inside."""
+"""The App Home tab: "My recommendations", BRAG-sorted with buttons, and for chairs an
+overview of each board they chair. A Home tab holds at most 100 blocks; this stays well inside."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def home_view(page: HomePage, today: date) -> View:
         blocks.append(actions(*open_buttons(row.ref, row.at_risk), block_id=f"home:{row.ref}"))
     if mine.total > len(mine.rows):
         blocks.append(context(f"{mine.total - len(mine.rows)} more: `/recs list mine`"))
-    if page.overview is not None:
+    for overview in page.overviews:
         blocks.append(divider())
-        blocks += summary_blocks(page.overview)
+        blocks += summary_blocks(overview)
     return View(type="home", blocks=fit(blocks, VIEW_BLOCKS))

@@ -58,6 +58,8 @@ def test_a_chair_of_two_boards_sees_a_section_for_each(two_boards: Database) -> 
     found = Services(two_boards).reads.chaired_summaries(CHAIR)
     assert sorted(s.title for s in found) == sorted([bravo.BOARD, _board_name(two_boards)])
     assert {s.total for s in found} == {37, 4}  # never a sum across boards
+    home = Services(two_boards).reads.home_page(CHAIR)  # App Home: a section each too
+    assert sorted(s.title for s in home.overviews) == sorted(s.title for s in found)
     reply = CommandRunner(two_boards).run(CHAIR, "").settled()
     shown = str(as_dicts(reply.blocks))
     assert bravo.BOARD in shown and _board_name(two_boards) in shown
