@@ -11,8 +11,9 @@ only acks, served the same way: its p99 on a slash command is the floor. A secon
 answers when its listener returns, as recs does for commands, clicks and events (bolt's default polls
 for the ack every 10 ms): its p99 is the "direct floor", shown beside the floor.
 
-Beyond those, `theme` and a `list` naming no review are measured too: recs acks them and
-makes the list after the ack, in the ack's place. Response URLs are served here (`Arrivals`),
+The summaries (a review's, every review of a board, a chair's `/recs`, and at N = 100,000 one
+review of 10,000), `theme` and a `list` naming no review are measured too: recs acks them and
+makes the answer after the ack, in the ack's place. Response URLs are served here (`Arrivals`),
 so the next request waits for that list, and its arrival is timed from the send.
 """
 

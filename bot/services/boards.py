@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.errors import NotFound, UserError
 from bot.rules import policy
@@ -34,20 +34,18 @@ def ensure_board(
     uow: UnitOfWork, actor: Actor, name: str, *, channel_id: str | None = None
 ) -> Board:
     """The board of this name, made if there is none; a workspace's own (`actor.workspace`)
-    where recs serves many, and made in it."""
-    found = select(Board).where(Board.name == name)
+    where recs serves many, and made in it. Board names are unique across the deployment:
+    a workspace whose board's name (RECS_BOARD) another workspace already has gets its own
+    board, named with its workspace id, never the other's."""
+    own_name = f"{name} ({actor.workspace})"[:200] if actor.workspace is not None else name
+    found = select(Board).where(col(Board.name).in_({name, own_name}))
     if actor.workspace is not None:
         found = found.where(Board.team_id == actor.workspace)
-    board = uow.session.exec(found).first()
+    board = uow.session.exec(found.order_by(col(Board.id))).first()
     if board:
         return board
-    if actor.workspace is not None and queries.board_named(uow.session, name) is not None:
-        # Names are unique across the deployment: never hand over another workspace's board.
-        raise UserError(
-            f"The board name '{name}' is taken in another workspace: ask the operator to "
-            "set RECS_BOARD to your board's own name.",
-            example="RECS_BOARD=Thames Valley Safeguarding Children Partnership",
-        )
+    if queries.board_named(uow.session, name) is not None:
+        name = own_name  # taken in another workspace
     board = Board(name=name, channel_id=channel_id, team_id=actor.workspace, created_at=uow.now)
     uow.session.add(board)
     uow.session.flush()

@@ -132,3 +132,19 @@ def _board_name(db: Database) -> str:
         board = uow.session.get(Board, h.board_id)
         assert board is not None
         return board.name
+
+
+def test_two_workspaces_making_a_board_of_the_same_name_get_a_board_each(db: Database) -> None:
+    """Many workspaces: the first import in each makes its board under RECS_BOARD's name;
+    board names are unique, so the second is named with its workspace, never given the
+    first's board, and finds its own again."""
+    first, second = Actor("U0A", "A", workspace="T0AAA"), Actor("U0B", "B", workspace="T0BBB")
+    with db.unit_of_work() as uow:
+        a = services.ensure_board(uow, first, "Safeguarding Children Board")
+        b = services.ensure_board(uow, second, "Safeguarding Children Board")
+        again = services.ensure_board(uow, second, "Safeguarding Children Board")
+        a_again = services.ensure_board(uow, first, "Safeguarding Children Board")
+        uow.commit()
+    assert (a.name, a.team_id) == ("Safeguarding Children Board", "T0AAA")
+    assert (b.name, b.team_id) == ("Safeguarding Children Board (T0BBB)", "T0BBB")
+    assert again.id == b.id and a_again.id == a.id != b.id
