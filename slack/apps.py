@@ -38,16 +38,17 @@ __all__ = ["EVENTS_PATH", "HEALTH_PATH", "build_app", "serve_app"]
 def build_app(deps: Deps) -> App:
     """The bolt App with every listener. No auth.test at start-up: the first request makes
     it, against SLACK_API_URL like every other call."""
-    app = _bolt_app(deps, install=True)
+    app = _bolt_app(deps)
     handlers.register(app, deps)
     return app
 
 
 def _bolt_app(
-    deps: Deps, *, answer_on_return: bool = False, command: bool = False, install: bool = False
+    deps: Deps, *, answer_on_return: bool = False, command: bool = False
 ) -> App:
     """With many workspaces every app authorises with bolt's InstallationStoreAuthorize
-    (each workspace's token, rotated), and the `install` app runs bolt's OAuth flow."""
+    (each workspace's token, rotated); `build_app`'s runs bolt's OAuth flow (the router
+    sends it /slack/install and /slack/oauth_redirect)."""
 
     def authorize(enterprise_id: str | None) -> AuthorizeResult:
         # The installation recs knows (slack.actors), not a second auth.test of bolt's own
@@ -61,7 +62,9 @@ def _bolt_app(
         name=LISTENER_LOG_NAME,
         client=deps.client,
         authorize=chosen,
-        oauth_settings=oauth.settings if oauth and install else None,
+        # Every app is given the OAuth settings, so that bolt never makes default ones from
+        # SLACK_CLIENT_ID (a file store of its own) and knows recs's installation store.
+        oauth_settings=oauth.settings if oauth else None,
         signing_secret=deps.settings.slack_signing_secret or "",
         token_verification_enabled=False,
         logger=BOLT_LOG,
@@ -115,6 +118,10 @@ def build_event_app(deps: Deps) -> App:
     app = _bolt_app(deps, answer_on_return=True)
     for kind in (events, home):
         kind.register(app, deps)
+    if deps.oauth:
+        # Many workspaces: `app_uninstalled` and `tokens_revoked` delete the workspace's
+        # installation (bolt's own listeners, on recs's installation store).
+        app.enable_token_revocation_listeners()
     return app
 
 

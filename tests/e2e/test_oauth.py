@@ -165,3 +165,25 @@ def test_an_expiring_token_is_rotated_and_the_new_one_used_and_kept(
     assert kept != first and kept in rotated
     users = [token_of(c) for c in fake_slack.calls("users.info")]
     assert users and first not in users
+
+
+def test_an_uninstalled_workspace_is_forgotten_and_refused_until_it_installs_again(
+    server: ServeProcess, fake_slack: FakeSlack, two_boards: Database
+) -> None:
+    """`app_uninstalled` (and `tokens_revoked`) delete the workspace's installation from the
+    store, through bolt's own listeners: its token is never used again, and its people are
+    refused, while the other workspace goes on."""
+    install(server, fake_slack, ALPHA)
+    bravo_token = install(server, fake_slack, BRAVO)
+    with SlackDriver(server.events_url, SIGNING_SECRET, BRAVO, fake=fake_slack) as from_bravo:
+        gone = from_bravo.event({"type": "app_uninstalled"})
+        assert gone.status_code == 200, gone.text
+        fake_slack.clear()
+        after = from_bravo.command(bravo.CHAIR, f"show {bravo.REVIEW}-1")
+    assert "the bravo partnership should audit bravo" not in after.text
+    assert bravo_token not in {token_of(c) for c in fake_slack.calls()}
+    with two_boards.unit_of_work(write=False) as uow:
+        teams = uow.session.execute(text("SELECT team_id FROM slack_bots")).scalars().all()
+    assert BRAVO not in teams and ALPHA in teams
+    with SlackDriver(server.events_url, SIGNING_SECRET, ALPHA, fake=fake_slack) as from_alpha:
+        assert "H-27" in shown(acked(from_alpha.command(JO, "show H-27", channel=BOARD_CHANNEL)))
