@@ -47,6 +47,10 @@ FOREIGN_TEAM = (
     "recs is installed in another workspace: from here you can neither read nor change "
     "anything."
 )
+NOT_INSTALLED = (
+    "recs is not installed in this workspace (or was removed from it): from here you can "
+    "neither read nor change anything. A workspace admin can add it again."
+)
 WORKSPACE_UNKNOWN = (
     "recs can't confirm which workspace you are in just now. Nothing was read or saved: "
     "please try again in a minute."

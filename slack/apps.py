@@ -20,7 +20,7 @@ from slack_bolt.authorization import AuthorizeResult
 import handlers
 from bot.commands.replies import TRY_AGAIN
 from handlers import actions, commands, events, home
-from slack.actors import WorkspaceUnknown
+from slack.actors import NOT_INSTALLED, WorkspaceUnknown
 from slack.deps import Deps
 from slack.replies import answer, refusal
 from slack.router import EVENTS_PATH, HEALTH_PATH, WsgiApp, wsgi_app
@@ -66,6 +66,8 @@ def _bolt_app(
         # SLACK_CLIENT_ID (a file store of its own) and knows recs's installation store.
         oauth_settings=oauth.settings if oauth else None,
         signing_secret=deps.settings.slack_signing_secret or "",
+        # Many workspaces: what a person of a workspace with no installation is told.
+        user_facing_authorize_error_message=NOT_INSTALLED,
         token_verification_enabled=False,
         logger=BOLT_LOG,
         process_before_response=answer_on_return,

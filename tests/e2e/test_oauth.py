@@ -121,8 +121,8 @@ def test_a_workspace_without_an_installation_is_refused(
         answer = from_bravo.command(bravo.CHAIR, f"show {bravo.REVIEW}-1")
     assert answer.status_code == 200
     assert "the bravo partnership should audit bravo" not in answer.text
-    # Bolt finds no installation for Bravo: it says so, and no bot speaks in Bravo.
-    assert "reinstall" in shown(fake_slack.responses()[-1])
+    # Bolt finds no installation for Bravo: recs says so, and no bot speaks in Bravo.
+    assert "not installed in this workspace" in shown(fake_slack.responses()[-1])
     assert {token_of(c) for c in fake_slack.calls() if token_of(c)} <= set(
         fake_slack.oauth.tokens_of(ALPHA)
     )
@@ -181,6 +181,7 @@ def test_an_uninstalled_workspace_is_forgotten_and_refused_until_it_installs_aga
         fake_slack.clear()
         after = from_bravo.command(bravo.CHAIR, f"show {bravo.REVIEW}-1")
     assert "the bravo partnership should audit bravo" not in after.text
+    assert "not installed in this workspace" in shown(fake_slack.responses()[-1])
     assert bravo_token not in {token_of(c) for c in fake_slack.calls()}
     with two_boards.unit_of_work(write=False) as uow:
         teams = uow.session.execute(text("SELECT team_id FROM slack_bots")).scalars().all()
