@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.reports.paper import PaperOptions
     from console.clock import MovableClock
     from console.shell import Console
-    from slack.actors import SlackActors
+    from slack.actors import SlackActors, SlackDirectory
     from slack.deps import Deps
     from slack.oauth import OAuth
 
@@ -128,9 +128,10 @@ def slack_deps(settings: Settings, db: Database) -> Deps:
     if oauth is None:
         services.imports.directory = SlackDirectory(deps.client)
     else:
-        # `/recs remind` through the bot of the board's workspace. An import matches lead
-        # officers by name against no workspace's members: they stay placeholders.
+        # `/recs remind` through the bot of the board's workspace; an import matches lead
+        # officers by name against the importing person's workspace's members.
         services.reminders.notifier_for = workspace_notifiers(oauth, deps.actors)
+        services.imports.directories = workspace_directories(oauth)
     return deps
 
 
@@ -163,6 +164,24 @@ def workspace_notifiers(oauth: OAuth, actors: SlackActors | None = None) -> Noti
         return made[id(client)]
 
     return notifier_for
+
+
+def workspace_directories(oauth: OAuth) -> Callable[[str], SlackDirectory | None]:
+    """Each workspace's members (users.list with its own bot, cached as SlackDirectory
+    caches); None where recs is not installed."""
+    from slack.actors import SlackDirectory
+
+    made: dict[str, tuple[int, SlackDirectory]] = {}
+
+    def directory_for(team_id: str) -> SlackDirectory | None:
+        client = oauth.installations.client_for(team_id)
+        if client is None:
+            return None
+        if team_id not in made or made[team_id][0] != id(client):  # a rotated token
+            made[team_id] = (id(client), SlackDirectory(client))
+        return made[team_id][1]
+
+    return directory_for
 
 
 def slack_app(settings: Settings) -> tuple[Deps, App]:

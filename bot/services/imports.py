@@ -8,7 +8,7 @@ before a transaction opens, so no transaction waits on Slack."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,6 +55,8 @@ class Imports(UseCases):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.board_name = board_name  # the board a first import creates (RECS_BOARD)
         self.directory: Directory | None = None  # Slack's members, where there is a Slack
+        # Many workspaces: each workspace's members, by its id (None where not installed).
+        self.directories: Callable[[str], Directory | None] | None = None
 
     def require_admin(self, actor: Actor, what: str = "import a review") -> None:
         with self.reading() as uow:
@@ -88,7 +90,7 @@ class Imports(UseCases):
         )  # fmt: skip
         if not parsed.recommendations:
             raise UserError(" ".join(parsed.errors) or "The file has no recommendations in it.")
-        members = self.members(parsed.recommendations)
+        members = self.members(parsed.recommendations, actor)
         with self.writing() as uow:
             result = self._run(
                 uow, actor, review_code, title, parsed, members,
@@ -102,11 +104,17 @@ class Imports(UseCases):
                 uow.commit()
         return done
 
-    def members(self, recs: list[ParsedRecommendation]) -> Sequence[DirectoryEntry]:
-        """The workspace's members, when any lead officer needs matching and Slack is there."""
-        if self.directory is None or not any(r.lead_officer for r in recs):
+    def members(
+        self, recs: list[ParsedRecommendation], actor: Actor = SYSTEM
+    ) -> Sequence[DirectoryEntry]:
+        """The members of the importing person's workspace (with many, theirs alone), when
+        any lead officer needs matching and Slack is there."""
+        directory = self.directory
+        if actor.workspace is not None:
+            directory = self.directories(actor.workspace) if self.directories else None
+        if directory is None or not any(r.lead_officer for r in recs):
             return ()
-        return self.directory.entries()
+        return directory.entries()
 
     def _run(
         self,
@@ -134,7 +142,7 @@ class Imports(UseCases):
         """A draft for the preview, checked first by a run of the import that is rolled back:
         the preview lists its conflicts and warnings, and a draft that would fail is refused
         with every problem."""
-        members = self.members(parsed.recommendations)
+        members = self.members(parsed.recommendations, actor)
         with self.writing() as uow:  # never committed: the check
             drafts.require_admin(uow, actor, "import a review")
             checked = self._run(
@@ -179,7 +187,7 @@ class Imports(UseCases):
         with self.reading() as uow:
             drafts.require_admin(uow, actor, "import a review")
             recs = drafts.get_draft(uow, draft_id).recommendations
-        members = self.members(recs)
+        members = self.members(recs, actor)
         with self.writing() as uow:
             result = drafts.import_draft(
                 uow, actor, draft_id, board_name=self.board_name, directory=members

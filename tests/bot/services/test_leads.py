@@ -166,3 +166,27 @@ class _Mention:
 )
 def test_a_name_is_compared_without_case_spacing_or_title(written: str, key: str) -> None:
     assert name_key(written) == key
+
+
+def test_with_many_workspaces_names_are_matched_against_the_importers_workspace_alone(
+    db: Database,
+) -> None:
+    """Issue 19: each workspace's members (its own bot's users.list); a workspace where recs
+    is not installed has none, and the single-token directory is never read for it."""
+    from bot.rules.permissions import SYSTEM, Actor
+
+    imports = Services(db).imports
+    alpha, single = Members(MEMBERS[:1]), Members(MEMBERS[1:])
+    imports.directory = single
+    imports.directories = lambda team: alpha if team == "T0ALPHA" else None
+    recs = import_plan_rows()
+    assert imports.members(recs, Actor("U0A", "A", workspace="T0ALPHA")) == MEMBERS[:1]
+    assert imports.members(recs, Actor("U0B", "B", workspace="T0BRAVO")) == ()
+    assert imports.members(recs, SYSTEM) == MEMBERS[1:]  # the command line: one workspace's
+    assert single.asked == 1
+
+
+def import_plan_rows() -> list:  # type: ignore[type-arg]
+    from bot.imports import ParsedRecommendation
+
+    return [ParsedRecommendation("1", "Audit the plan", lead_officer="Priya Shah")]
