@@ -1,6 +1,6 @@
 """recs: the entry point. Parses the mode, builds everything and runs it.
 
-    python app.py [console|socket|serve|scheduler|remind|import|export|db] …
+    python app.py [console|socket|serve|scheduler|remind|import|export|board|db] …
 
 With no mode: Socket Mode when SLACK_APP_TOKEN is set, otherwise the console.
 """
@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--contact", help='contact officer, e.g. "Jo Bloggs, Business manager"')
     export.add_argument("-o", "--output", type=Path, required=True)
 
+    board = modes.add_parser(
+        "board", help="give a board to a Slack workspace (many workspaces: its people see it)"
+    )
+    board.add_argument("name", help="the board's name")
+    board.add_argument("--workspace", required=True, help="the workspace's id, e.g. T0123ABCD")
+
     db = modes.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     return parser
@@ -128,6 +134,20 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         accepted_on=accepted,
         sheet=args.sheet,
     )
+
+
+def run_board(args: argparse.Namespace, settings: Settings) -> int:
+    """`python app.py board NAME --workspace T…`: one line, 0 done, 1 refused."""
+    from bot.errors import UserError
+
+    services = compose.services_for(settings, compose.open_database(settings))
+    try:
+        board = services.boards.give_to_workspace(args.name, args.workspace)
+    except UserError as exc:
+        print(" ".join(str(exc).split()), file=sys.stderr)
+        return 1
+    print(f"'{board.name}' is workspace {board.team_id}'s.")
+    return 0
 
 
 BOT_NEEDED = "SLACK_BOT_TOKEN (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)"
@@ -241,6 +261,7 @@ def run_remind(args: argparse.Namespace, settings: Settings) -> int:
 MODES: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "console": run_console,
     "db": run_db,
+    "board": run_board,
     "import": run_import,
     "export": run_export,
     "serve": run_serve,

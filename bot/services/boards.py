@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.errors import NotFound, UserError
 from bot.rules import policy
-from bot.rules.permissions import Act, Actor
+from bot.rules.permissions import SYSTEM, Act, Actor
 from bot.services.access import one_board, require_on_board
 from bot.services.audit import audit
 from bot.services.base import UseCases
@@ -239,8 +239,41 @@ def _set_chairs(
     return before
 
 
+_WORKSPACE_ID = re.compile(r"[TE][A-Z0-9]{2,31}")
+
+
+def give_to_workspace(uow: UnitOfWork, actor: Actor, name: str, team_id: str) -> Board:
+    """The operator's: the board named `name` becomes the workspace's (`board.team_id`), so
+    that with many workspaces its people see it and its reminders go with that workspace's
+    bot. A board already another workspace's is not taken from it."""
+    if not _WORKSPACE_ID.fullmatch(team_id):
+        raise UserError(
+            f"'{team_id[:40]}' is not a Slack workspace id.", example="--workspace T0123ABCD"
+        )
+    board = queries.board_named(uow.session, name)
+    if board is None:
+        names = "; ".join(b.name for b in queries.all_boards(uow.session)[:8]) or "none yet"
+        raise NotFound(f"There is no board named '{name[:80]}' (boards: {names}).")
+    if board.team_id not in (None, team_id):
+        raise UserError(
+            f"'{board.name}' is another workspace's ({board.team_id}): it stays theirs.",
+            example=f'python app.py board "{board.name}" --workspace {board.team_id}',
+        )
+    if board.team_id != team_id:
+        board.team_id = team_id
+        uow.session.add(board)
+        audit(uow, actor, "board.workspace", "board", board.id, after=team_id)
+    return board
+
+
 class Boards(UseCases):
-    """A board's settings, as its admin edits them."""
+    """A board's settings, as its admin edits them; its workspace, as the operator gives it."""
+
+    def give_to_workspace(self, name: str, team_id: str) -> Board:
+        with self.writing() as uow:
+            board = give_to_workspace(uow, SYSTEM, name, team_id)
+            uow.commit()
+        return board
 
     def change_settings(self, actor: Actor, board_id: int, new: BoardSettings) -> Board:
         with self.writing() as uow:

@@ -19,7 +19,7 @@ from bot.services.reading import ListQuery
 from bot.services.suite import Services
 from bot.views.blocks import as_dicts
 from storage.db import Database
-from storage.models import Board, BoardRoleKind, Recommendation, Review, UpdateSource
+from storage.models import AuditLog, Board, BoardRoleKind, Recommendation, Review, UpdateSource
 from tests.conftest import ADMIN, CHAIR
 from tests.support import second_board as bravo
 
@@ -148,3 +148,30 @@ def test_two_workspaces_making_a_board_of_the_same_name_get_a_board_each(db: Dat
     assert (a.name, a.team_id) == ("Safeguarding Children Board", "T0AAA")
     assert (b.name, b.team_id) == ("Safeguarding Children Board (T0BBB)", "T0BBB")
     assert again.id == b.id and a_again.id == a.id != b.id
+
+
+def test_the_operator_gives_a_board_to_a_workspace_once(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python app.py board NAME --workspace T…`: a board made before many workspaces (no
+    workspace) becomes one's; it is never taken from another; a bad id or name writes
+    nothing and says why in one line."""
+    from app import main
+
+    monkeypatch.setenv("DATABASE_URL", demo_db.url)
+    name = _board_name(demo_db)
+    assert main(["board", name, "--workspace", "T0ALPHA"]) == 0
+    assert main(["board", name, "--workspace", "T0ALPHA"]) == 0  # again: nothing changes
+    assert main(["board", name, "--workspace", "T0BRAVO"]) == 1
+    assert main(["board", name, "--workspace", "not-a-team"]) == 1
+    assert main(["board", "No Such Board", "--workspace", "T0ALPHA"]) == 1
+    out, err = capsys.readouterr()
+    assert "is workspace T0ALPHA's" in out
+    assert "another workspace's (T0ALPHA)" in err and "not a Slack workspace id" in err
+    assert "no board named 'No Such Board'" in err and "Traceback" not in err
+    with demo_db.unit_of_work(write=False) as uow:
+        board = uow.session.exec(select(Board).where(Board.name == name)).one()
+        moves = uow.session.exec(
+            select(AuditLog).where(AuditLog.action == "board.workspace")
+        ).all()
+    assert board.team_id == "T0ALPHA" and len(moves) == 1
