@@ -48,6 +48,9 @@ class PaperOptions:
     contact: str | None = None
 
 
+PRIVATE_EVIDENCE = "an item in a private channel: see /recs show in Slack"
+
+
 @dataclass(frozen=True)
 class EvidenceLink:
     url: str
@@ -269,9 +272,15 @@ def _evidence_shown(
     for item, state_then in state_queries.evidence_before(session, ids, cutoff):
         if state_then in HIDDEN_EVIDENCE:
             continue
-        link = item.url or item.permalink or f"slack file {item.slack_file_id}"
+        if item.channel_private:
+            # A paper is a file anyone who holds it reads: never a private channel's link or
+            # words (its members, chairs and admins see it in Slack).
+            link, description = PRIVATE_EVIDENCE, ""
+        else:
+            link = item.url or item.permalink or f"slack file {item.slack_file_id}"
+            description = item.description
         evidence.setdefault(item.recommendation_id, []).append(
-            EvidenceLink(link, item.description, state_then, item.posted_at)
+            EvidenceLink(link, description, state_then, item.posted_at)
         )
     return evidence
 
