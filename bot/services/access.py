@@ -37,8 +37,10 @@ def one_board(session: Session, actor: Actor, *, act: Act | None = None) -> Boar
     if act is not None and len(boards) > 1:
         boards = [b for b in boards if _may(session, actor, b, act)] or boards
     if len(boards) > 1:
+        names = "; ".join(b.name for b in queries.boards_by_ids(session, boards[:8]))
         raise UserError(
-            "You have a part on several boards: ask in the channel of the board you mean.",
+            f"You have a part on several boards ({names}): ask in the channel of the board "
+            "you mean.",
             example="/recs summary H",
         )
     board = session.get(Board, boards[0]) if boards else None

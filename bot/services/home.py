@@ -43,6 +43,7 @@ class SettingsForm:
     amber_due_within_days: int
     amber_stale_days: int
     require_evidence: bool
+    board_name: str = ""  # whose settings they are, said at the top of the form
 
 
 HOME_RECOMMENDATIONS = 20  # two blocks each, leaving room for the board overview
@@ -112,4 +113,5 @@ def form_of(session: Session, board: Board) -> SettingsForm:
         amber_due_within_days=policy.AMBER_DUE_WITHIN_DAYS.read(board.amber_due_within_days),
         amber_stale_days=policy.AMBER_STALE_DAYS.read(board.amber_stale_days),
         require_evidence=policy.REQUIRE_EVIDENCE.read(board.require_evidence),
+        board_name=board.name,
     )

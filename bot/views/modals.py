@@ -192,7 +192,8 @@ _DUE_SOON_HINT = policy.DUE_SOON_DAYS.store(policy.DUE_SOON_DAYS.default)
 def settings_modal(board_id: int, form: SettingsForm) -> View:
     """The board's settings: its channels and chairs, then its reminder policy and
     thresholds, each number input bounded as bot.rules.policy checks it."""
-    blocks = [*_board_inputs(form), *_policy_inputs(form)]
+    named = [context(f"The settings of *{escape(form.board_name)}*")] if form.board_name else []
+    blocks = [*named, *_board_inputs(form), *_policy_inputs(form)]
     return modal_view(ids.SETTINGS_MODAL, "Board settings", blocks, metadata(board=board_id))
 
 

@@ -175,3 +175,23 @@ def test_the_operator_gives_a_board_to_a_workspace_once(
             select(AuditLog).where(AuditLog.action == "board.workspace")
         ).all()
     assert board.team_id == "T0ALPHA" and len(moves) == 1
+
+
+def test_an_admin_of_both_boards_is_asked_which_and_the_form_names_its_board(
+    two_boards: Database,
+) -> None:
+    """`/recs settings` from a DM, by an admin of two boards: told to ask in the board's
+    channel, both boards named, nothing opened; in a board's channel, that board's form, with
+    its name at the top."""
+    with two_boards.unit_of_work() as uow:
+        board = uow.session.exec(select(Board).where(Board.name == bravo.BOARD)).one()
+        services.grant_role(uow, SYSTEM, board, ADMIN.user_id, BoardRoleKind.admin)
+        uow.commit()
+    runner = CommandRunner(two_boards)
+    refused = runner.run(ADMIN, "settings")
+    assert not refused.ok and refused.modal is None
+    assert bravo.BOARD in refused.text and _board_name(two_boards) in refused.text
+    in_bravo = Actor(ADMIN.user_id, ADMIN.name, channel_id=bravo.CHANNEL)
+    assert runner.run(in_bravo, "settings").modal == "settings"
+    found = Services(two_boards).reads.settings_form(in_bravo)
+    assert found is not None and found[1].board_name == bravo.BOARD
