@@ -120,10 +120,6 @@ def build_event_app(deps: Deps) -> App:
     app = _bolt_app(deps, answer_on_return=True)
     for kind in (events, home):
         kind.register(app, deps)
-    if deps.oauth:
-        # Many workspaces: `app_uninstalled` and `tokens_revoked` delete the workspace's
-        # installation (bolt's own listeners, on recs's installation store).
-        app.enable_token_revocation_listeners()
     return app
 
 

@@ -6,10 +6,10 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from handlers.events import evidence_capture, reminder_replies
+from handlers.events import evidence_capture, installation, reminder_replies
 from slack.deps import Deps
 
-MODULES: list[ModuleType] = [evidence_capture, reminder_replies]
+MODULES: list[ModuleType] = [evidence_capture, reminder_replies, installation]
 
 
 def register(app: App, deps: Deps) -> None:
