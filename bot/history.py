@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from bot.rules.brag import Thresholds, brag_rank_sql, brag_sql
+from bot.rules.dates import zone
 from bot.rules.policy import TIME_ZONE
 from storage import as_of as history_queries
 from storage.models import Board, ProgressUpdate, Review
@@ -30,7 +31,7 @@ def board_zone(board: Board | None) -> ZoneInfo:
 
 def zone_named(name: str) -> ZoneInfo:
     """The zone of that name, or the policy's default for a name no longer known."""
-    return ZoneInfo(TIME_ZONE.read(name))
+    return zone(name)
 
 
 def today_of(now: datetime, board: Board | None) -> date:

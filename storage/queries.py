@@ -90,6 +90,7 @@ class AwayFacts:
     id: str
     away_until: Any
     deputy_id: str | None
+    tz: str | None = None  # their own time zone, as Slack last gave it
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class StandingFacts:
     agency_member: bool  # a member of the owning agency
     lead: AwayFacts | None  # the lead officer, when one is set and known
     user: AwayFacts  # the user themself (no dates if unknown)
+    board_zone: str | None = None  # the recommendation's board's: a person with none of their own
 
 
 def _standing_columns(user: Any) -> tuple[Any, Any, Any]:
@@ -127,12 +129,17 @@ def _standing_facts_statement() -> Any:
         return sa_select(column).where(col(Person.id) == person).scalar_subquery().label(label)
 
     lead: Any = bindparam("s_lead")
+    board = sa_select(col(Review.board_id)).where(col(Review.id) == bindparam("s_review"))
+    zone = sa_select(col(Board.time_zone)).where(col(Board.id) == board.scalar_subquery())
     return sa_select(
         *_standing_columns(user),
         of(lead, col(Person.id), "lead_id"),
         of(lead, col(Person.away_until), "lead_away_until"),
         of(lead, col(Person.deputy_id), "lead_deputy_id"),
+        of(lead, col(Person.tz), "lead_tz"),
         of(user, col(Person.away_until), "user_away_until"),
+        of(user, col(Person.tz), "user_tz"),
+        zone.scalar_subquery().label("board_zone"),
     )
 
 
@@ -157,13 +164,12 @@ def standing_facts(session: Session, user_id: str, rec: Recommendation) -> Stand
     round trip, with a statement built once."""
     row = session.execute(_STANDING_FACTS, _standing_values(user_id, rec)).one()
     lead = (
-        AwayFacts(row.lead_id, row.lead_away_until, row.lead_deputy_id)
+        AwayFacts(row.lead_id, row.lead_away_until, row.lead_deputy_id, row.lead_tz)
         if row.lead_id is not None
         else None
     )
-    return StandingFacts(
-        _roles(row), bool(row.member), lead, AwayFacts(user_id, row.user_away_until, None)
-    )
+    user = AwayFacts(user_id, row.user_away_until, None, row.user_tz)
+    return StandingFacts(_roles(row), bool(row.member), lead, user, row.board_zone)
 
 
 def recommendation_by_ref(

@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.relativedelta import relativedelta
 
 # Re-exported for slack/notifier.py, which still imports it from here; its home is the away rule.
 from bot.rules import policy as board_settings
+from bot.rules.dates import zone
 from bot.rules.lifecycle import AWAITING_IMPACT, OPEN_STATUSES
 from storage.models import Board, Status
 
-DEFAULT_TZ = board_settings.TIME_ZONE.default  # a board's, and anyone's whose zone is unknown
 SENDING_ENDS = time(18, 0)  # local: what is not sent by then waits for the next working day
 
 
@@ -126,13 +126,6 @@ def next_working_day(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
-
-
-def zone(name: str | None, fallback: str = DEFAULT_TZ) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or fallback)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(fallback)
 
 
 def moment(day: date, at: time, tz: ZoneInfo) -> datetime:

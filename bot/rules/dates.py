@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.parser import parserinfo
 from dateutil.relativedelta import relativedelta
 
 from bot.errors import UserError
+from bot.rules.policy import TIME_ZONE
 
 DATE_FORMS: tuple[str, ...] = (
     "31/1/2012",
@@ -453,3 +455,18 @@ def _relative_rank(text: str, start: int, end: int, rank: int) -> int | None:
     if after.lstrip(" \t").startswith(",") and _CLAUSE_START.search(text[:start]):
         return rank
     return None
+
+
+DEFAULT_TZ = TIME_ZONE.default  # a board's, and anyone's whose zone is unknown
+
+
+def zone(name: str | None, fallback: str | None = None) -> ZoneInfo:
+    """The zone of that name, else `fallback`'s (a board's), else the default: a person's
+    local date, a reminder's hour and a board's day are all read in one."""
+    for candidate in (name, fallback):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo(DEFAULT_TZ)

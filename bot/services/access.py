@@ -9,12 +9,13 @@ would go to them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from bot.errors import UserError
 from bot.rules import away, scope
+from bot.rules.dates import zone
 from bot.rules.permissions import Act, Actor, Role, given_roles, require
 from storage import queries
 from storage.models import Agency, Board, Person, Recommendation
@@ -65,21 +66,28 @@ def standing_on(
     session: Session,
     user_id: str,
     rec: Recommendation,
-    day: date,
+    now: datetime,
     *,
     slack_says_away: Callable[[str], bool] = _no_status,
 ) -> Standing:
-    """`day` is the user's own local date; `slack_says_away` reads a person's Slack status
-    where the caller can (the lead's, then the user's own), else statuses count as at work."""
+    """Each person is judged on their own local date at `now` (their time zone, else the
+    board's), as the reminder sweep judges them; `slack_says_away` reads a person's Slack
+    status where the caller can (the lead's, then the user's own), else statuses count as at
+    work."""
     facts = queries.standing_facts(session, user_id, rec)
     deputising = None
     if facts.lead is not None and facts.lead.deputy_id == user_id:
         people = {facts.lead.id: facts.lead, user_id: facts.user}
+
+        def local_day(person_id: str) -> date:
+            person = people.get(person_id)
+            return now.astimezone(zone(person.tz if person else None, facts.board_zone)).date()
+
         deputising = away.deputising_for(
             user_id,
             facts.lead.id,
             people,
-            local_day=lambda _person: day,
+            local_day=local_day,
             slack_says_away=slack_says_away,
         )
     return Standing(facts.board_roles, facts.agency_member, deputising)
@@ -89,10 +97,10 @@ def board_roles(session: Session, actor: Actor, board_id: int | None) -> set[Rol
     return given_roles(actor, queries.board_roles_of(session, actor.user_id, board_id))
 
 
-def roles_on(session: Session, actor: Actor, rec: Recommendation, today: date) -> set[Role]:
-    """The actor's roles for one recommendation on `today` (the caller's clock): a deputy owns
-    it while its lead officer is away."""
-    standing = standing_on(session, actor.user_id, rec, today)
+def roles_on(session: Session, actor: Actor, rec: Recommendation, now: datetime) -> set[Role]:
+    """The actor's roles for one recommendation at `now` (the caller's clock): a deputy owns
+    it while its lead officer is away (on their own local date)."""
+    standing = standing_on(session, actor.user_id, rec, now)
     roles = given_roles(actor, standing.board_roles)
     if rec.lead_officer_id == actor.user_id or standing.agency_member or standing.deputising_for:
         roles.add(Role.owner)
@@ -114,10 +122,10 @@ def owners_in_words(session: Session, rec: Recommendation) -> str:
 
 
 def require_on(
-    session: Session, actor: Actor, rec: Recommendation, act: Act, what: str, today: date
+    session: Session, actor: Actor, rec: Recommendation, act: Act, what: str, now: datetime
 ) -> set[Role]:
     """The actor's roles on `rec`, or NotAllowed saying who may `act` (owners by name)."""
-    roles = roles_on(session, actor, rec, today)
+    roles = roles_on(session, actor, rec, now)
     who = None
     if act in (Act.update, Act.add_evidence, Act.reply_to_reminder):
         who = owners_in_words(session, rec) + f" can do that on {rec.ref}."

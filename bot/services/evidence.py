@@ -115,12 +115,12 @@ def attach_evidence(
         rec = recommendation_for(uow.session, actor, ref, for_update=True)
     else:
         rec = get_recommendation(uow.session, ref, boards=boards, for_update=True)
-    if may(roles_on(uow.session, actor, rec, uow.now.date()), Act.add_evidence):
+    if may(roles_on(uow.session, actor, rec, uow.now), Act.add_evidence):
         state = EvidenceState.recorded
     elif allow_proposal:
         state = EvidenceState.proposed
     else:
-        require_on(uow.session, actor, rec, Act.add_evidence, f"add evidence to {rec.ref}", uow.now.date())
+        require_on(uow.session, actor, rec, Act.add_evidence, f"add evidence to {rec.ref}", uow.now)
         raise AssertionError("unreachable")
     if url is None and file_id is None:
         raise UserError(
@@ -150,7 +150,7 @@ def attach_evidence(
 def _require(
     uow: UnitOfWork, actor: Actor, rec: Recommendation, act: Act, what: str, who: str | None = None
 ) -> None:
-    roles = roles_on(uow.session, actor, rec, uow.now.date())
+    roles = roles_on(uow.session, actor, rec, uow.now)
     require(roles, act, what, who)
 
 

@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlmodel import Session, select
 
 from bot.errors import NotFound, UserError
+from bot.rules.dates import zone
 from bot.rules.permissions import SYSTEM, Act, Actor
 from bot.services.audit import audit
 from bot.services.base import UseCases
@@ -61,7 +62,7 @@ def set_away(
 ) -> Person:
     """Pauses one's own reminders until a date (inclusive), optionally to a deputy."""
     me = ensure_person(uow.session, actor.user_id, actor.name or None)
-    if until is not None and until < uow.now.date():
+    if until is not None and until < uow.now.astimezone(zone(me.tz)).date():  # their own day
         raise UserError("That date has passed.", example="/recs away until 2015-04-20 @deputy")
     if deputy_id == actor.user_id:
         raise UserError(

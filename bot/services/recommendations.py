@@ -38,7 +38,7 @@ from storage.models import (
 
 
 def _require(uow: UnitOfWork, actor: Actor, rec: Recommendation, act: Act, what: str) -> None:
-    require_on(uow.session, actor, rec, act, what, uow.now.date())
+    require_on(uow.session, actor, rec, act, what, uow.now)
 
 
 
@@ -234,7 +234,7 @@ def record_update(
         )
     on_behalf_of = None
     if rec.lead_officer_id != actor.user_id:
-        standing = standing_on(uow.session, actor.user_id, rec, uow.now.date())
+        standing = standing_on(uow.session, actor.user_id, rec, uow.now)
         on_behalf_of = None if standing.agency_member else standing.deputising_for
     return _write_update(
         uow, actor, rec, text=note, source=source, status_to=status, at_risk_to=at_risk, at=at,

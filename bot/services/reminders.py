@@ -49,7 +49,7 @@ class Reminders(UseCases):
         with self.reading() as uow:
             rec = recommendation_for(uow.session, actor, ref)
             require_on(uow.session, actor, rec, Act.send_reminder,
-                       f"send {rec.ref}'s reminder", self.today())  # fmt: skip
+                       f"send {rec.ref}'s reminder", uow.now)  # fmt: skip
             if rec.lead_officer_id is None:
                 raise UserError(
                     f"{rec.ref} has no lead officer to remind.",

@@ -223,13 +223,13 @@ def test_a_deputy_who_is_away_themself_cannot_answer_for_the_owner(demo_db: Data
     with demo_db.unit_of_work(write=False) as uow:
         rec = queries.recommendation_by_ref(uow.session, "H-12", EVERY_BOARD)
         assert rec is not None
-        assert standing_on(uow.session, JO, rec, date(2015, 3, 2)).deputising_for == DEV
+        assert standing_on(uow.session, JO, rec, datetime(2015, 3, 2, 12, tzinfo=UTC)).deputising_for == DEV
     _set_away(demo_db, JO, date(2015, 3, 6))
     with demo_db.unit_of_work(write=False) as uow:
         rec = queries.recommendation_by_ref(uow.session, "H-12", EVERY_BOARD)
         assert rec is not None
-        assert standing_on(uow.session, JO, rec, date(2015, 3, 2)).deputising_for is None
-        assert standing_on(uow.session, JO, rec, date(2015, 3, 7)).deputising_for == DEV
+        assert standing_on(uow.session, JO, rec, datetime(2015, 3, 2, 12, tzinfo=UTC)).deputising_for is None
+        assert standing_on(uow.session, JO, rec, datetime(2015, 3, 7, 12, tzinfo=UTC)).deputising_for == DEV
 
 
 def test_the_digest_names_an_owner_whose_slack_status_says_away(demo_db: Database) -> None:
@@ -282,3 +282,27 @@ def test_an_owner_back_today_is_not_listed_tomorrow(demo_db: Database) -> None:
         tomorrow = digest_message(uow.session, board, AT + timedelta(days=1))[1]
     assert "Dev Sharma" in today
     assert "Dev Sharma" not in str([b.to_dict() for b in tomorrow])
+
+
+def test_a_deputy_answers_on_the_leads_own_local_date_as_the_sweep_judges_it(
+    demo_db: Database,
+) -> None:
+    """The sweep judges "away until 2 March" on each person's own date; a request did on the
+    UTC date. At 02:00 UTC on 3 March it is still 2 March in Los Angeles: an owner there who is
+    away until the 2nd is still away, and their deputy still answers for them."""
+    from bot.services.access import standing_on
+
+    _set_away(demo_db, DEV, date(2015, 3, 2), JO)
+    with demo_db.unit_of_work() as uow:
+        person = uow.session.get(Person, DEV)
+        assert person is not None
+        person.tz = "America/Los_Angeles"
+        uow.session.add(person)
+        uow.commit()
+    with demo_db.unit_of_work(write=False) as uow:
+        rec = queries.recommendation_by_ref(uow.session, "H-12", EVERY_BOARD)
+        assert rec is not None
+        late_on_the_2nd_there = datetime(2015, 3, 3, 2, 0, tzinfo=UTC)
+        assert standing_on(uow.session, JO, rec, late_on_the_2nd_there).deputising_for == DEV
+        the_3rd_there = datetime(2015, 3, 3, 9, 0, tzinfo=UTC)
+        assert standing_on(uow.session, JO, rec, the_3rd_there).deputising_for is None
