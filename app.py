@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--review", required=True, help="the review code, e.g. H")
     imp.add_argument("--title", help='the review title, e.g. "Child H"')
-    imp.add_argument("--board", help="the board to import to (default: RECS_BOARD, else the only board)")
+    imp.add_argument(
+        "--board", help="the board to import to, made if new (default: RECS_BOARD, else the only board)"
+    )
     imp.add_argument("--dry-run", action="store_true", help="show what would be imported")
     imp.add_argument(
         "--accepted",
@@ -129,7 +131,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         args.file,
         review=args.review,
         title=args.title,
-        board=args.board or settings.recs_board,
+        board=args.board,  # exact when given; else RECS_BOARD, or the only board
         dry_run=args.dry_run,
         accepted_on=accepted,
         sheet=args.sheet,

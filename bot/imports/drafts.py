@@ -217,10 +217,18 @@ def cancel_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> Draft:
 
 
 def import_board(
-    uow: UnitOfWork, actor: Actor, board_name: str, *, review_code: str | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    board_name: str,
+    *,
+    review_code: str | None = None,
+    exact: bool = False,
 ) -> Board:
-    """`board_for_import`, made when the deployment has none yet."""
-    board = board_for_import(uow, actor, board_name, review_code=review_code, create=True)
+    """`board_for_import`, made when the deployment has none yet (or, `exact`, none of that
+    name: the operator's `--board`)."""
+    board = board_for_import(
+        uow, actor, board_name, review_code=review_code, create=True, exact=exact
+    )
     assert board is not None  # made
     return board
 
@@ -232,6 +240,7 @@ def board_for_import(
     *,
     review_code: str | None = None,
     create: bool = False,
+    exact: bool = False,
 ) -> Board | None:
     """The board an import goes to, after checking that `actor` may import there.
 
@@ -243,9 +252,16 @@ def board_for_import(
     session = uow.session
     if actor.user_id == SYSTEM.user_id:
         found = queries.review_by_code(session, review_code, EVERY_BOARD) if review_code else None
-        if found is not None:
-            return session.get(Board, found.board_id)
-        return _operators_board(uow, actor, board_name, create=create)
+        if found is None:
+            return _operators_board(uow, actor, board_name, create=create, exact=exact)
+        board = session.get(Board, found.board_id)
+        if exact and board is not None and board.name != board_name:
+            raise UserError(
+                f"{found.code} is on the board '{board.name}', not '{board_name[:80]}': a review "
+                "stays on its board.",
+                example=f'python app.py import plan.csv --review {found.code} --board "{board.name}"',
+            )
+        return board
     if not queries.has_boards(session, actor.workspace):
         require_on_board(session, actor, None, Act.import_plan, "import a review")
         return services.ensure_board(uow, actor, board_name) if create else None
@@ -254,13 +270,18 @@ def board_for_import(
     return board
 
 
-def _operators_board(uow: UnitOfWork, actor: Actor, name: str, *, create: bool) -> Board | None:
-    """The board named (`--board`, else RECS_BOARD); else the deployment's only board; the
-    named board made when there is none yet. Several boards and none named: refused."""
+def _operators_board(
+    uow: UnitOfWork, actor: Actor, name: str, *, create: bool, exact: bool
+) -> Board | None:
+    """`--board NAME` (`exact`): that board, made if new (how an operator adds a board).
+    Else RECS_BOARD's board; else the deployment's only board; the named board made when
+    there is none yet. Several boards and none named: refused."""
     session = uow.session
     named = queries.board_named(session, name) if name else None
     if named is not None:
         return named
+    if exact and name:
+        return services.ensure_board(uow, actor, name) if create else None
     boards = queries.all_boards(session)
     if len(boards) == 1:
         return boards[0]

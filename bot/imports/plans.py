@@ -113,7 +113,7 @@ def import_file(
     *,
     review: str,
     title: str | None,
-    board: str,
+    board: str | None,
     dry_run: bool,
     accepted_on: date | None = None,
     sheet: str | None = None,

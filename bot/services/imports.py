@@ -95,6 +95,7 @@ class Imports(UseCases):
             result = self._run(
                 uow, actor, review_code, title, parsed, members,
                 board_name=board_name or self.board_name, accepted_on=accepted_on,
+                exact_board=board_name is not None,
             )  # fmt: skip
             done = PlanImport(
                 parsed.recommendations, result, [*parsed.warnings, *result.warnings],
@@ -127,8 +128,9 @@ class Imports(UseCases):
         *,
         board_name: str,
         accepted_on: date | None,
+        exact_board: bool = False,
     ) -> ImportResult:
-        board = drafts.import_board(uow, actor, board_name, review_code=code)
+        board = drafts.import_board(uow, actor, board_name, review_code=code, exact=exact_board)
         review = queries.review_by_code(uow.session, code, [board.id or 0])
         review = review or services.ensure_review(uow, actor, board, code, title)
         return importing.import_recommendations(

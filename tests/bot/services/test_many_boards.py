@@ -5,6 +5,7 @@ across both) judge every recommendation by its own board's thresholds."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -195,3 +196,33 @@ def test_an_admin_of_both_boards_is_asked_which_and_the_form_names_its_board(
     assert runner.run(in_bravo, "settings").modal == "settings"
     found = Services(two_boards).reads.settings_form(in_bravo)
     assert found is not None and found[1].board_name == bravo.BOARD
+
+
+def test_the_command_line_imports_to_the_board_it_names_and_makes_a_new_one(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """`--board NAME` is exact: a new name makes a second board (how an operator adds one);
+    without it, a deployment of one board imports to that board whatever RECS_BOARD says;
+    with two, an import naming no board is refused, naming both. A review stays on its board."""
+    from app import main
+
+    monkeypatch.setenv("DATABASE_URL", demo_db.url)
+    monkeypatch.setenv("RECS_BOARD", "Not The Demo Board's Name")
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    plan = tmp_path / "plan.csv"
+    plan.write_text("No,Recommendation,Agency,Due date\n1,Audit the plan,Police,31/3/2015\n")
+    assert main(["import", str(plan), "--review", "Q1"]) == 0  # the only board
+    assert main(["import", str(plan), "--review", "Q2", "--board", "Second SCP"]) == 0
+    assert main(["import", str(plan), "--review", "Q3"]) == 1  # two boards, none named
+    assert main(["import", str(plan), "--review", "Q2", "--board", _board_name(demo_db)]) == 1
+    out = capsys.readouterr().out
+    assert "several boards" in out and "Second SCP" in out and "--board" in out
+    assert "Q2 is on the board 'Second SCP'" in out
+    with demo_db.unit_of_work(write=False) as uow:
+        boards = {
+            r.code: uow.session.get(Board, r.board_id).name  # type: ignore[union-attr]
+            for r in uow.session.exec(select(Review)).all()
+        }
+    assert boards["Q1"] == _board_name(demo_db) and boards["Q2"] == "Second SCP"
+    assert "Q3" not in boards
