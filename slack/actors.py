@@ -121,6 +121,7 @@ class SlackActors:
         self._adopted: set[str] = set()  # people whose email placeholder was looked for
         self._team_id: str | None = None
         self._team_url: str | None = None
+        self._addresses: dict[str, str] = {}  # many workspaces: each one's address, by id
         self._bot: tuple[str | None, str | None] = (None, None)  # the bot's user id and bot id
         self._auth_failed_at: float | None = None
         self._lock = threading.Lock()
@@ -212,16 +213,16 @@ class SlackActors:
             return False
         return True
 
-    def permalink(self, channel_id: str, ts: str, thread_ts: str | None = None) -> str | None:
+    def permalink(
+        self, channel_id: str, ts: str, thread_ts: str | None = None, team_id: str | None = None
+    ) -> str | None:
         """A message's permalink, made as Slack makes it from the workspace's address
-        (auth.test, asked once) instead of a chat.getPermalink call per message; None when
-        the address is unknown (and with many workspaces, where the caller asks Slack)."""
-        if self.installations is not None:
+        (auth.test, asked once; with many workspaces, once for each with its own bot) instead
+        of a chat.getPermalink call per message; None when the address is unknown."""
+        address = self._address_of(team_id)
+        if not address or not channel_id or not ts:
             return None
-        self.installed_team()
-        if not self._team_url or not channel_id or not ts:
-            return None
-        link = f"{self._team_url.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
+        link = f"{address.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
         if thread_ts and thread_ts != ts:
             link += f"?thread_ts={thread_ts}&cid={channel_id}"
         return link
@@ -243,6 +244,26 @@ class SlackActors:
         with self._lock:
             self._profiles[user_id] = (now, found)
         return found
+
+    def _address_of(self, team_id: str | None) -> str | None:
+        if self.installations is None:
+            self.installed_team()
+            return self._team_url
+        if not team_id:
+            return None
+        with self._lock:
+            known = self._addresses.get(team_id)
+        if known:
+            return known
+        client = self._client_of(team_id)
+        try:
+            found = str(client.auth_test().get("url") or "") if client is not None else ""
+        except SlackClientError as exc:
+            log.warning("auth.test for a workspace's address failed: %s", type(exc).__name__)
+            return None  # asked again next time; the caller asks chat.getPermalink meanwhile
+        with self._lock:
+            self._addresses[team_id] = found
+        return found or None
 
     def _client_of(self, team_id: str | None) -> WebClient | None:
         if self.installations is None:

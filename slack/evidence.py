@@ -75,10 +75,15 @@ def chosen_message(metadata: dict[str, Any], user_id: str) -> ChannelMessage:
 
 
 def permalink_of(
-    actors: SlackActors, client: WebClient, message: ChannelMessage, logger: logging.Logger
+    actors: SlackActors,
+    client: WebClient,
+    message: ChannelMessage,
+    logger: logging.Logger,
+    team_id: str | None = None,
 ) -> str | None:
-    """Made from the workspace's address when known; otherwise asked of chat.getPermalink."""
-    made = actors.permalink(message.channel_id, message.ts, message.thread_ts)
+    """Made from the workspace's (`team_id`'s, with many) address when known; otherwise asked
+    of chat.getPermalink."""
+    made = actors.permalink(message.channel_id, message.ts, message.thread_ts, team_id)
     if made:
         return made
     found = post_safely(

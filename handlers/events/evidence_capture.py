@@ -44,7 +44,7 @@ def register(app: App, deps: Deps) -> None:
         actor = speaker(deps, event, body)
         if actor is None:
             return
-        permalink = permalink_of(deps.actors, client, message, logger)
+        permalink = permalink_of(deps.actors, client, message, logger, actor.workspace)
         try:
             outcome = deps.services.evidence.from_channel(actor, message, permalink=permalink)
         except IntegrityError:

@@ -52,7 +52,7 @@ def register(app: App, deps: Deps) -> None:
             message_ts=message.ts,
             links=message.links,
             files=[{"id": f.id, "name": f.name} for f in message.files],
-            permalink=permalink_of(deps.actors, client, message, logger),
+            permalink=permalink_of(deps.actors, client, message, logger, teams_of(body)[0]),
             private=private,
         )
         open_view(client, body["trigger_id"], view, logger)

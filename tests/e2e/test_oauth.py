@@ -25,6 +25,7 @@ from storage.models import Board
 from tests.conftest import REPO
 from tests.e2e.helpers import acked, shown
 from tests.e2e.server import SIGNING_SECRET, ServeProcess, serve
+from tests.support import payloads
 from tests.support import second_board as bravo
 from tests.support.driver import SlackDriver
 from tests.support.fake_oauth import CLIENT_ID, CLIENT_SECRET
@@ -188,3 +189,27 @@ def test_an_uninstalled_workspace_is_forgotten_and_refused_until_it_installs_aga
     assert BRAVO not in teams and ALPHA in teams
     with SlackDriver(server.events_url, SIGNING_SECRET, ALPHA, fake=fake_slack) as from_alpha:
         assert "H-27" in shown(acked(from_alpha.command(JO, "show H-27", channel=BOARD_CHANNEL)))
+
+
+def test_evidence_posted_in_a_workspace_links_to_its_message_without_asking_slack_each_time(
+    server: ServeProcess, fake_slack: FakeSlack, two_boards: Database
+) -> None:
+    """The permalink is made from the workspace's own address (auth.test with its bot, once),
+    as with one bot token: no chat.getPermalink per evidence message."""
+    install(server, fake_slack, ALPHA)
+    with SlackDriver(server.events_url, SIGNING_SECRET, ALPHA, fake=fake_slack) as from_alpha:
+        for n in (1, 2):
+            event = payloads.message_event(
+                user=JO, text=f"Evidence for H-27: https://example.org/audit-{n}.pdf",
+                channel=BOARD_CHANNEL, ts=f"1425290000.00010{n}",
+            )  # fmt: skip
+            posted = from_alpha.event({**event, "team": ALPHA})  # posted in Alpha
+            assert posted.status_code == 200, posted.text
+    assert fake_slack.calls("chat.getPermalink") == []
+    with two_boards.unit_of_work(write=False) as uow:
+        links = uow.session.execute(
+            text("SELECT permalink FROM evidence WHERE url LIKE 'https://example.org/audit-%'")
+        ).scalars().all()
+    assert sorted(links) == [
+        f"https://t0alpha.slack.com/archives/{BOARD_CHANNEL}/p142529000000010{n}" for n in (1, 2)
+    ]
