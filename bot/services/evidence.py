@@ -32,6 +32,7 @@ from storage import ledger, queries
 from storage.db import UnitOfWork
 from storage.models import (
     COUNTING_EVIDENCE,
+    Board,
     Evidence,
     EvidenceState,
     Recommendation,
@@ -332,7 +333,7 @@ def record_message_evidence(
     nothing. The caller commits; a message seen before records nothing (`duplicate`).
     """
     outcome = EvidenceOutcome()
-    board = queries.board_of_channel(uow.session, message.channel_id)
+    board = _channel_board(uow, actor, message.channel_id)
     if not wants_recording(message) or board is None:
         return outcome
     if not ledger.claim_event(uow.session, event_key(message), uow.now):
@@ -344,6 +345,17 @@ def record_message_evidence(
             continue
         _record_for_ref(uow, actor, message, ref, outcome, permalink=permalink, board=board)
     return outcome
+
+
+def _channel_board(uow: UnitOfWork, actor: Actor, channel_id: str) -> int | None:
+    """The board whose channel this is, if the person's workspace may act on it: with many
+    workspaces, a channel shared between them (Slack Connect) is only its board's
+    workspace's."""
+    board_id = queries.board_of_channel(uow.session, channel_id)
+    if board_id is None or actor.workspace is None:
+        return board_id
+    board = uow.session.get(Board, board_id)
+    return board_id if board is not None and board.team_id == actor.workspace else None
 
 
 def record_chosen_evidence(
@@ -358,7 +370,7 @@ def record_chosen_evidence(
     """The *Add as evidence* shortcut: a person picked the ref for a message in a board's
     channel; the ref must be that board's."""
     outcome = EvidenceOutcome()
-    board = queries.board_of_channel(uow.session, message.channel_id)
+    board = _channel_board(uow, actor, message.channel_id)
     if board is None:
         raise UserError(NOT_A_BOARD_CHANNEL, example="Evidence for H-12: https://example.org/audit.pdf")
     get_recommendation(uow.session, ref, boards=[board])  # unknown here: the person's error

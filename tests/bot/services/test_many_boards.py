@@ -226,3 +226,29 @@ def test_the_command_line_imports_to_the_board_it_names_and_makes_a_new_one(
         }
     assert boards["Q1"] == _board_name(demo_db) and boards["Q2"] == "Second SCP"
     assert "Q3" not in boards
+
+
+def test_a_channel_of_another_workspaces_board_takes_no_evidence_from_this_one(
+    two_boards: Database,
+) -> None:
+    """Many workspaces: a Slack Connect channel can be one workspace's board channel and be
+    seen from another. A person of the other workspace posting there records nothing on the
+    board; its own workspace's people do."""
+    from bot.services.evidence import ChannelMessage
+
+    with two_boards.unit_of_work() as uow:
+        for board in uow.session.exec(select(Board)).all():
+            board.team_id = "T0BRAVO" if board.name == bravo.BOARD else "T0ALPHA"
+            uow.session.add(board)
+        uow.commit()
+    evidence = Services(two_boards).evidence
+    link = "https://example.org/shared-channel-audit.pdf"
+
+    def post(user: str, team: str, ts: str) -> int:
+        message = ChannelMessage(bravo.CHANNEL, ts, user, f"Evidence for {bravo.REVIEW}-1: {link}",
+                                 private=False)  # fmt: skip
+        found = evidence.from_channel(Actor(user, "", workspace=team), message, permalink=None)
+        return len(found.recorded)
+
+    assert post(CHAIR.user_id, "T0ALPHA", "1425290000.000201") == 0
+    assert post(bravo.LEAD, "T0BRAVO", "1425290000.000202") == 1
