@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
 from bot.services.suite import Services
@@ -16,6 +16,7 @@ from storage.db import Clock, Database, masked, utc_now
 
 if TYPE_CHECKING:
     from slack_bolt import App
+    from slack_sdk import WebClient
 
     from bot.reminders.scheduling import Sweeps
     from bot.reminders.workspaces import NotifierFor
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from slack.oauth import OAuth
 
 log = logging.getLogger("recs")
+T = TypeVar("T")
 
 
 def pinned_clock(settings: Settings) -> Clock | None:
@@ -148,22 +150,11 @@ def oauth_of(settings: Settings, db: Database) -> OAuth | None:
 
 
 def workspace_notifiers(oauth: OAuth, actors: SlackActors | None = None) -> NotifierFor:
-    """Each workspace's Slack notifier, with its own bot's client (one per token, so a
-    rotated token gets a notifier of its own); None where recs is not installed."""
+    """Each workspace's Slack notifier, with its own bot's client; None where recs is not
+    installed."""
     from slack.notifier import SlackNotifier
 
-    made: dict[int, SlackNotifier] = {}
-
-    def notifier_for(team_id: str) -> SlackNotifier | None:
-        client = oauth.installations.client_for(team_id)
-        if client is None:
-            return None
-        if id(client) not in made:
-            made.clear()
-            made[id(client)] = SlackNotifier(client, actors)
-        return made[id(client)]
-
-    return notifier_for
+    return per_workspace(oauth, lambda client: SlackNotifier(client, actors))
 
 
 def workspace_directories(oauth: OAuth) -> Callable[[str], SlackDirectory | None]:
@@ -171,17 +162,23 @@ def workspace_directories(oauth: OAuth) -> Callable[[str], SlackDirectory | None
     caches); None where recs is not installed."""
     from slack.actors import SlackDirectory
 
-    made: dict[str, tuple[int, SlackDirectory]] = {}
+    return per_workspace(oauth, SlackDirectory)
 
-    def directory_for(team_id: str) -> SlackDirectory | None:
+
+def per_workspace(oauth: OAuth, make: Callable[[WebClient], T]) -> Callable[[str], T | None]:
+    """`make` for each workspace, from its bot's client, kept while that client is (a
+    rotated token brings a new client, and so a new one); None where recs is not installed."""
+    made: dict[str, tuple[WebClient, T]] = {}
+
+    def for_workspace(team_id: str) -> T | None:
         client = oauth.installations.client_for(team_id)
         if client is None:
             return None
-        if team_id not in made or made[team_id][0] != id(client):  # a rotated token
-            made[team_id] = (id(client), SlackDirectory(client))
+        if team_id not in made or made[team_id][0] is not client:
+            made[team_id] = (client, make(client))
         return made[team_id][1]
 
-    return directory_for
+    return for_workspace
 
 
 def slack_app(settings: Settings) -> tuple[Deps, App]:

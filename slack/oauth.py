@@ -95,7 +95,8 @@ class Installations:
         self.rotate_minutes = rotate_minutes
         self._monotonic = monotonic
         self._bots: dict[str, tuple[float, Bot | None]] = {}
-        self._clients: dict[str, WebClient] = {}  # by token: a rotated token, a new client
+        # Each workspace's client, with the token it was made for: a rotated token, a new one.
+        self._clients: dict[str, tuple[str, WebClient]] = {}
         self._lock = threading.Lock()
 
     def bot(self, team_id: str) -> Bot | None:
@@ -133,11 +134,10 @@ class Installations:
             return None
         token = found.bot_token
         with self._lock:
-            client = self._clients.get(token)
-            if client is None:
-                self._clients = {}  # the old token's client goes with it
-                client = self._clients[token] = self.make_client(token)
-            return client
+            made = self._clients.get(found.team_id or "")
+            if made is None or made[0] != token:  # the workspace's old token goes with it
+                made = self._clients[found.team_id or ""] = (token, self.make_client(token))
+            return made[1]
 
 
 @dataclass(frozen=True)

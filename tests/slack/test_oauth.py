@@ -92,3 +92,17 @@ def test_a_token_near_its_expiry_is_rotated_saved_and_its_client_used(
     saved = installations(fake_slack, db).store.find_bot(enterprise_id=None, team_id="T0ALPHA")
     assert saved is not None and saved.bot_token == client.token
     assert saved.bot_token_expires_at is not None and saved.bot_token_expires_at > time.time()
+
+
+def test_each_workspace_keeps_its_own_client_while_its_token_holds(
+    fake_slack: FakeSlack, db: Database
+) -> None:
+    """A request or a sweep for one workspace, then another, then the first again: one client
+    each (a client carries its connection pool), replaced only when that workspace's token
+    changes."""
+    install(fake_slack, db, "T0ALPHA")
+    install(fake_slack, db, "T0BRAVO")
+    found = installations(fake_slack, db)
+    alpha, bravo = found.client_for("T0ALPHA"), found.client_for("T0BRAVO")
+    assert alpha is not None and bravo is not None and alpha is not bravo
+    assert found.client_for("T0ALPHA") is alpha and found.client_for("T0BRAVO") is bravo
