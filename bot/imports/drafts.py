@@ -25,7 +25,7 @@ from bot.rules import dates
 from bot.rules.permissions import SYSTEM, Act, Actor
 from bot.rules.refs import label_key
 from bot.rules.text import clean_text
-from bot.services.access import one_board, require_on_board
+from bot.services.access import board_for_act, require_on_board
 from bot.services.leads import DirectoryEntry
 from storage import queries
 from storage.db import UnitOfWork
@@ -265,9 +265,7 @@ def board_for_import(
     if not queries.has_boards(session, actor.workspace):
         require_on_board(session, actor, None, Act.import_plan, "import a review")
         return services.ensure_board(uow, actor, board_name) if create else None
-    board = one_board(session, actor, act=Act.import_plan)
-    require_on_board(session, actor, board.id, Act.import_plan, "import a review")
-    return board
+    return board_for_act(session, actor, Act.import_plan, "import a review")
 
 
 def _operators_board(

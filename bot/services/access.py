@@ -50,6 +50,13 @@ def one_board(session: Session, actor: Actor, *, act: Act | None = None) -> Boar
     return board
 
 
+def board_for_act(session: Session, actor: Actor, act: Act, what: str) -> Board:
+    """`one_board` for `act`, and NotAllowed unless `actor` may do it there."""
+    board = one_board(session, actor, act=act)
+    require_on_board(session, actor, board.id, act, what)
+    return board
+
+
 def _may(session: Session, actor: Actor, board_id: int, act: Act) -> bool:
     try:
         require(board_roles(session, actor, board_id), act, "")

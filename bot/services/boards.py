@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from bot.errors import NotFound, UserError
 from bot.rules import policy
 from bot.rules.permissions import SYSTEM, Act, Actor
-from bot.services.access import one_board, require_on_board
+from bot.services.access import board_for_act, require_on_board
 from bot.services.audit import audit
 from bot.services.base import UseCases
 from bot.services.people import acting, ensure_person
@@ -286,5 +286,4 @@ class Boards(UseCases):
         """Refuses, before a form opens, someone who may not `act` on the board the request
         concerns (bot.services.access.one_board)."""
         with self.reading() as uow:
-            board = one_board(uow.session, actor, act=act)
-            require_on_board(uow.session, actor, board.id, act, what)
+            board_for_act(uow.session, actor, act, what)

@@ -192,13 +192,11 @@ def link_placeholder(uow: UnitOfWork, actor: Actor, written: str, user: Named) -
 def _admin_board(uow: UnitOfWork, actor: Actor, what: str) -> int:
     """The board whose lead officers an admin links: the one they administer from where they
     ask (in its channel, when they have several)."""
-    from bot.services.access import one_board, require_on_board
+    from bot.services.access import board_for_act
 
     if not queries.has_boards(uow.session, actor.workspace):
         raise NotFound("There is no board yet: import a review first.")
-    board = one_board(uow.session, actor, act=Act.import_plan)
-    require_on_board(uow.session, actor, board.id, Act.import_plan, what)
-    return board.id or 0
+    return board_for_act(uow.session, actor, Act.import_plan, what).id or 0
 
 
 class People(UseCases):

@@ -14,7 +14,7 @@ from bot.errors import NotFound
 from bot.rules.brag import Thresholds
 from bot.rules.permissions import Act, Actor
 from bot.services import home, reads, summary
-from bot.services.access import boards_in_view, one_board, require_on_board
+from bot.services.access import board_for_act, boards_in_view, one_board
 from bot.services.base import UseCases
 from bot.services.lookups import recommendation_for
 from bot.services.people import Named, resolve
@@ -166,8 +166,7 @@ class Reads(UseCases):
     def sample(self, actor: Actor, n: int) -> list[RecommendationRow]:
         """n of the board's completed, not yet assured recommendations for a chair to verify."""
         with self.reading() as uow:
-            board = one_board(uow.session, actor, act=Act.sample)
-            require_on_board(uow.session, actor, board.id, Act.sample, "draw a sample")
+            board = board_for_act(uow.session, actor, Act.sample, "draw a sample")
             return reads.sample_completed(uow.session, n, self.today(), board)
 
     def home_page(self, actor: Actor) -> home.HomePage:
