@@ -104,7 +104,7 @@ def run_view(name: str, db: Database, actor: Actor, seed: SeedResult) -> str:
         from bot.views.home import home_view
 
         with db.unit_of_work(write=False) as uow:
-            page = home_page(uow.session, actor, db.clock().date())
+            page = home_page(uow.session, actor, db.clock())
         home_view(page, db.clock().date())
         return "ok"
     if name == "@evidence":

@@ -50,6 +50,11 @@ def one_board(session: Session, actor: Actor, *, act: Act | None = None) -> Boar
     return board
 
 
+def chaired_in_view(session: Session, user_id: str, boards: frozenset[int]) -> list[Board]:
+    """The boards `user_id` chairs among `boards` (those in view where they ask)."""
+    return [b for b in queries.boards_chaired_by(session, user_id) if b.id in boards]
+
+
 def board_for_act(session: Session, actor: Actor, act: Act, what: str) -> Board:
     """`one_board` for `act`, and NotAllowed unless `actor` may do it there."""
     board = one_board(session, actor, act=act)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.rules import policy
-from bot.rules.brag import Thresholds
 from bot.rules.lifecycle import OPEN_STATUSES
 from bot.rules.permissions import Actor
 from bot.services import reads, summary
@@ -57,7 +56,7 @@ class HomePage:
     unreachable: list[ledger.Unreachable] = field(default_factory=list)
 
 
-def home_page(session: Session, actor: Actor, today: date) -> HomePage:
+def home_page(session: Session, actor: Actor, now: datetime) -> HomePage:
     """The person's own open recommendations, and the overview of each board they chair:
     nothing of a board they have no part on (App Home is no board's channel)."""
     boards = boards_in_view(session, actor)
@@ -65,7 +64,7 @@ def home_page(session: Session, actor: Actor, today: date) -> HomePage:
     mine = reads.list_page(
         session,
         RecommendationFilter(boards, owned_by=user_id, statuses=OPEN_STATUSES),
-        today=today,
+        today=now.date(),
         thresholds=reads.thresholds_for(session, boards),
         title="My recommendations",
         command="list mine",
@@ -76,16 +75,7 @@ def home_page(session: Session, actor: Actor, today: date) -> HomePage:
         for board in queries.boards_administered_by(session, user_id)
         for found in ledger.unreachable(session, board.id)
     ]
-    # Each board the person chairs, its own summary (never a sum across boards): a national
-    # deployment's every board would grow with N.
-    overviews = [
-        summary.board_summary(
-            session, None, board.name, today, Thresholds.of(board), board_id=board.id,
-            board=board,
-        )
-        for board in queries.boards_chaired_by(session, user_id)
-        if board.id in boards
-    ]  # fmt: skip
+    overviews = summary.chaired_summaries(session, user_id, boards, now)
     return HomePage(mine, overviews, unreachable)
 
 

@@ -9,19 +9,18 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot import history
 from bot.errors import NotFound
 from bot.rules.brag import Thresholds
 from bot.rules.permissions import Act, Actor
 from bot.services import home, reads, summary
-from bot.services.access import board_for_act, boards_in_view, one_board
+from bot.services.access import board_for_act, boards_in_view, chaired_in_view, one_board
 from bot.services.base import UseCases
 from bot.services.lookups import recommendation_for
 from bot.services.people import Named, resolve
 from bot.services.reads import RecommendationDetail, RecommendationPage
 from bot.services.summary import BoardSummary
 from storage import queries
-from storage.models import OPEN_STATUSES, Board, Person, Recommendation, Status
+from storage.models import OPEN_STATUSES, Person, Recommendation, Status
 from storage.queries import RecommendationFilter, RecommendationRow
 
 
@@ -43,23 +42,10 @@ class ListQuery:
 class Reads(UseCases):
     def chaired_summaries(self, actor: Actor) -> list[BoardSummary]:
         """A chair's `/recs`: a summary of each board they chair and may see from where they
-        ask, each on its own thresholds, zone and last meeting; never a sum across boards.
-        Empty for anyone who chairs no such board."""
+        ask. Empty for anyone who chairs no such board."""
         with self.reading() as uow:
-            found = []
-            for board in self._chaired(uow.session, actor):
-                today = history.today_of(uow.now, board)
-                made = summary.board_summary(
-                    uow.session, None, board.name, today, Thresholds.of(board),
-                    board_id=board.id, board=board,
-                )  # fmt: skip
-                found.append(made)
-            return found
-
-    @staticmethod
-    def _chaired(session: Session, actor: Actor) -> list[Board]:
-        boards = boards_in_view(session, actor)
-        return [b for b in queries.boards_chaired_by(session, actor.user_id) if b.id in boards]
+            boards = boards_in_view(uow.session, actor)
+            return summary.chaired_summaries(uow.session, actor.user_id, boards, uow.now)
 
     def list_page(
         self,
@@ -82,7 +68,7 @@ class Reads(UseCases):
         with self.reading() as uow:
             session = uow.session
             boards = boards_in_view(session, actor)
-            if any(b.id in boards for b in queries.boards_chaired_by(session, actor.user_id)):
+            if chaired_in_view(session, actor.user_id, boards):
                 return None
             query = ListQuery(mine=True, statuses=OPEN_STATUSES)
             return self._page(session, actor, boards, query, title, command, ())
@@ -171,7 +157,7 @@ class Reads(UseCases):
 
     def home_page(self, actor: Actor) -> home.HomePage:
         with self.reading() as uow:
-            return home.home_page(uow.session, actor, self.today())
+            return home.home_page(uow.session, actor, uow.now)
 
     def review_choices(self, actor: Actor) -> list[home.Choice]:
         with self.reading() as uow:

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.rules.brag import BRAG_BOUND, Brag, Thresholds, brag_params
 from bot.rules.lifecycle import OPEN_STATUSES
 from bot.services import reads
+from bot.services.access import chaired_in_view
 from storage import as_of as state_queries
 from storage.as_of import ChangeCounts, StateRow
 from storage.models import Board, Review, Status
@@ -97,6 +98,20 @@ def summary_scope(
             example="/recs summary H",
         )
     return review, board
+
+
+def chaired_summaries(
+    session: Session, user_id: str, boards: frozenset[int], now: datetime
+) -> list[BoardSummary]:
+    """A chair's `/recs` and App Home: a summary of each board they chair among `boards`,
+    each on its own day, thresholds, zone and last meeting; never a sum across boards."""
+    return [
+        board_summary(
+            session, None, board.name, history.today_of(now, board), Thresholds.of(board),
+            board_id=board.id, board=board,
+        )
+        for board in chaired_in_view(session, user_id, boards)
+    ]  # fmt: skip
 
 
 def board_summary(

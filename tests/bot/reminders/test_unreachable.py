@@ -32,7 +32,7 @@ class RefusingNotifier(ListNotifier):
 
 def home_text(db: Database, user_id: str) -> str:
     with db.unit_of_work(write=False) as uow:
-        page = home_page(uow.session, Actor(user_id), AT.date())
+        page = home_page(uow.session, Actor(user_id), AT)
     return str(home_view(page, AT.date()).to_dict())
 
 

@@ -66,3 +66,17 @@ def test_just_after_midnight_in_london_the_summary_and_the_paper_judge_the_same_
     blocks = as_dicts(CommandRunner(services).run(CHAIR, "summary H").settled().blocks)
     assert "Progress at: 1 July 2015" in readers.docx_text(paper)
     assert readers.docx_key_figures(paper) == readers.summary_figures(blocks)
+
+
+def test_just_after_midnight_in_london_app_home_and_recs_judge_the_boards_day(
+    demo_db: Database,
+) -> None:
+    """A chair's App Home overview and their `/recs` are the same summary of the same board:
+    at 00:30 on 1 July in London both are of 1 July (App Home took the UTC date, 30 June)."""
+    from datetime import date
+
+    services = Services(demo_db, MovableClock(datetime(2015, 6, 30, 23, 30, tzinfo=UTC)))
+    (home,) = services.reads.home_page(CHAIR).overviews
+    (recs,) = services.reads.chaired_summaries(CHAIR)
+    assert home.today == recs.today == date(2015, 7, 1)
+    assert (home.overdue_total, home.by_brag) == (recs.overdue_total, recs.by_brag)
