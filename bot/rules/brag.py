@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot.rules import policy
-from storage.models import CLOSED_STATUSES, DONE_STATUSES, Board, Recommendation, Status
+from storage.models import CLOSED_STATUSES, DONE_STATUSES, Board, Recommendation, Review, Status
+from storage.queries import BRAG_GROUP
 
 
 class Brag(StrEnum):
@@ -168,17 +169,11 @@ BRAG_BOUND_RANK = _brag_case(_TODAY, _SOON, _STALE, value=BRAG_ORDER.__getitem__
 
 
 def _group(i: int, name: str) -> str:
-    from storage.queries import BRAG_GROUP
-
     return BRAG_GROUP.format(i, name)
 
 
 def brag_bound(groups: int = 0, *, rank: bool = False) -> ColumnElement[Any]:
     """BRAG_BOUND (or its rank) where `groups` sets of boards have thresholds of their own."""
-    from sqlmodel import select
-
-    from storage.models import Review
-
     value: Callable[[Brag], Any] = BRAG_ORDER.__getitem__ if rank else (lambda b: b.value)
     if not groups:
         return BRAG_BOUND_RANK if rank else BRAG_BOUND
@@ -195,11 +190,9 @@ def brag_bound(groups: int = 0, *, rank: bool = False) -> ColumnElement[Any]:
     return _brag_case(_TODAY, soon, stale, value=value)
 
 
-def brag_params_by_board(
-    today: date, by_board: Mapping[int, Thresholds]
-) -> tuple[int, dict[str, Any]]:
-    """How many groups of boards have thresholds of their own, and the parameters of
-    `brag_bound(groups)` on a day: the most common set is the default."""
+def brag_params_by_board(today: date, by_board: Mapping[int, Thresholds]) -> dict[str, Any]:
+    """The parameters of `brag_bound(groups)` on a day, the most common set of thresholds
+    the default (storage.queries.groups_in counts the groups they carry)."""
     sets: dict[Thresholds, list[int]] = {}
     for board_id, thresholds in sorted(by_board.items()):
         sets.setdefault(thresholds, []).append(board_id)
@@ -211,4 +204,4 @@ def brag_params_by_board(
         params[_group(i, "boards")] = boards
         params[_group(i, "soon")] = own[DUE_SOON]
         params[_group(i, "stale")] = own[STALE_BEFORE]
-    return len(ordered) - 1 if ordered else 0, params
+    return params

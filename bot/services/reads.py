@@ -71,7 +71,7 @@ def list_page(
     if isinstance(thresholds, Thresholds):
         params = brag_params(today, thresholds)
     else:
-        params = brag_params_by_board(today, thresholds)[1]
+        params = brag_params_by_board(today, thresholds)
     rows, total = LISTS.page(session, flt, params, page=page, page_size=page_size)
     return RecommendationPage(title, rows, total, page, page_size, command)
 
